@@ -1,0 +1,175 @@
+"""From a finished model to tidy tables and the run's summary (the run contract, docs/run_contract.md)."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.config import FIELDS
+from sim.ledger import DONE
+from sim.work import CHANNELS, COMPLAINT, DOSSIER, KINDS, N_FIELDS, TASK
+from sim.world import COMMUNE, UNIT_KINDS
+
+OUTCOMES = ("early", "on_time", "late", "open")
+
+
+def outcome_codes(deadline: np.ndarray, completion_day: np.ndarray) -> np.ndarray:
+    """early (before the deadline day), on_time (on it), late (after), open (not done): 0..3."""
+    out = np.full(len(deadline), 3, dtype=np.int8)
+    done = completion_day >= 0
+    out[done & (completion_day < deadline)] = 0
+    out[done & (completion_day == deadline)] = 1
+    out[done & (completion_day > deadline)] = 2
+    return out
+
+
+def completion_days(model) -> np.ndarray:
+    t = model.ledger.view("completion_t")
+    day = np.full(len(t), -1, dtype=np.int32)
+    done = ~np.isnan(t)
+    day[done] = np.ceil(t[done] / model.workday_hours - 1e-9).astype(np.int32) - 1
+    return np.maximum(day, np.where(done, 0, -1))
+
+
+def requests_table(model) -> pa.Table:
+    """One row per request: the simulated sample (not scaled)."""
+    led, world, cal = model.ledger, model.world, model.calendar
+    cat = world.catalogue
+    kind = led.view("kind")
+    rtype = led.view("rtype")
+    names = np.empty(len(kind), dtype=object)
+    for k, labels in ((DOSSIER, cat.proc_names), (COMPLAINT, cat.complaint_names), (TASK, cat.task_names)):
+        sel = kind == k
+        lookup = np.array(list(labels) + ["delay_complaint"], dtype=object)
+        names[sel] = lookup[rtype[sel]]  # rtype -1 (a delay complaint) picks the last label
+    codes = np.array(world.unit_code, dtype=object)
+    origin = led.view("origin")
+    leg = led.view("leg")
+    final = led.leg_unit[np.arange(led.n), leg]
+    path = codes[led.leg_unit[: led.n, 0]].copy()
+    for rid, units in led.paths.items():
+        path[rid] = ">".join(codes[units])
+    cday = completion_days(model)
+    deadline = led.view("deadline_day")
+    delay = (led.view("completion_t") - led.view("arrival_t")) / model.workday_hours
+    table = pd.DataFrame({
+        "request_id": np.arange(led.n, dtype=np.int64),
+        "kind": pd.Categorical.from_codes(kind, KINDS),
+        "type": names,
+        "field": pd.Categorical.from_codes(led.view("field"), FIELDS),
+        "channel": pd.Categorical.from_codes(led.view("channel"), CHANNELS),
+        "origin_unit": codes[origin],
+        "final_unit": codes[final],
+        "unit_path": path,
+        "arrival_day": led.view("arrival_day"),
+        "deadline_day": deadline,
+        "completion_day": pd.arrays.IntegerArray(np.maximum(cday, 0).astype(np.int32), mask=cday < 0),
+        "arrival_date": cal.to_dates(led.view("arrival_day")),
+        "deadline_date": cal.to_dates(deadline),
+        "completion_date": cal.to_dates(cday),
+        "delay_days": delay,
+        "outcome": pd.Categorical.from_codes(outcome_codes(deadline, cday), OUTCOMES),
+        "consultations": led.view("consultations"),
+        "escalations": led.view("escalations"),
+    })
+    for col in ("kind", "field", "channel", "outcome"):
+        table[col] = table[col].astype(str)
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
+def unit_daily_table(model) -> pd.DataFrame:
+    """Per unit x field x working day: arrivals, completions, backlog, overdue backlog, utilisation."""
+    led, world, cal = model.ledger, model.world, model.calendar
+    n_days, n_desks = led.day_arrivals.shape
+    desk = np.tile(np.arange(n_desks), n_days)
+    unit = desk // N_FIELDS
+    busy, available = led.day_busy.ravel(), led.day_available.ravel()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        util = np.where(available > 0, busy / available, np.nan)
+    return pd.DataFrame({
+        "date": np.repeat(cal.dates64[:n_days], n_desks),
+        "day": np.repeat(np.arange(n_days, dtype=np.int32), n_desks),
+        "unit": np.array(world.unit_code, dtype=object)[unit],
+        "unit_name": np.array(world.unit_name, dtype=object)[unit],
+        "unit_kind": np.array(UNIT_KINDS, dtype=object)[world.unit_kind[unit]],
+        "field": np.array(FIELDS, dtype=object)[desk % N_FIELDS],
+        "officers": np.tile(world.staff.ravel(), n_days).astype(np.int32),
+        "arrivals": led.day_arrivals.ravel(),
+        "completions": led.day_left.ravel(),
+        "backlog": led.day_backlog.ravel(),
+        "overdue_backlog": led.day_overdue.ravel(),
+        "busy_hours": busy,
+        "available_hours": available,
+        "utilisation": util,
+    })
+
+
+def summary(model, config_hash: str) -> dict:
+    """The run's headline figures. Counts are at full scale (simulated / scale)."""
+    led, world, cfg = model.ledger, model.world, model.cfg
+    s = cfg.run.scale
+    kind = led.view("kind")
+    status = led.view("status")
+    cday = completion_days(model)
+    deadline = led.view("deadline_day")
+    outcome = outcome_codes(deadline, cday)
+    dossier = kind == DOSSIER
+    resolved = dossier & (status == DONE)
+    n_resolved = int(resolved.sum())
+    delay = (led.view("completion_t") - led.view("arrival_t"))[resolved] / model.workday_hours
+    open_dossiers = dossier & (status != DONE)
+    last_day = model.calendar.n_days - 1
+    commune_desks = np.flatnonzero(np.repeat(world.unit_kind == COMMUNE, N_FIELDS))
+    commune_backlog = led.day_backlog[-1].reshape(-1, N_FIELDS).sum(axis=1)[world.unit_kind == COMMUNE]
+    busy, available = led.day_busy.sum(axis=0), led.day_available.sum(axis=0)
+    per_unit_busy = busy.reshape(-1, N_FIELDS).sum(axis=1)
+    per_unit_avail = available.reshape(-1, N_FIELDS).sum(axis=1)
+    commune_util = per_unit_busy[world.unit_kind == COMMUNE] / np.maximum(per_unit_avail[world.unit_kind == COMMUNE], 1e-9)
+    complaints = kind == COMPLAINT
+    tasks = kind == TASK
+
+    def share(code: int) -> float:
+        return float((outcome[resolved] == code).sum() / n_resolved) if n_resolved else 0.0
+
+    def full(x) -> float:
+        return round(float(x) / s, 1)
+
+    out = {
+        "tier": cfg.tier.name, "quota": cfg.quota.name, "design": f"{cfg.tier.name}/{cfg.quota.name}",
+        "seed": cfg.run.seed, "scale": s, "days": cfg.run.days, "start_date": str(cfg.run.start_date),
+        "config_hash": config_hash, "reported_at_full_scale": True,
+        "dossiers_received": full(dossier.sum()),
+        "dossiers_resolved": full(n_resolved),
+        "resolved_early_share": share(0),
+        "resolved_on_time_share": share(1),
+        "resolved_late_share": share(2),
+        "on_time_rate": share(0) + share(1),
+        "backlog_end": full(open_dossiers.sum()),
+        "backlog_end_overdue_share": float((open_dossiers & (deadline <= last_day)).sum() / max(open_dossiers.sum(), 1)),
+        "mean_delay_days": float(delay.mean()) if n_resolved else 0.0,
+        "p90_delay_days": float(np.quantile(delay, 0.9)) if n_resolved else 0.0,
+        "complaints_received": full(complaints.sum()),
+        "complaints_resolved": full((complaints & (status == DONE)).sum()),
+        "complaints_escalated": full((complaints & (led.view("escalations") > 0)).sum()),
+        "tasks_received": full(tasks.sum()),
+        "tasks_resolved": full((tasks & (status == DONE)).sum()),
+        "max_commune_backlog": full(commune_backlog.max()) if len(commune_backlog) else 0.0,
+        "max_commune_backlog_unit": world.unit_code[int(np.argmax(commune_backlog))] if len(commune_backlog) else "",
+        "officer_utilisation_mean": float(busy.sum() / max(available.sum(), 1e-9)),
+        "commune_utilisation_mean": float(busy[commune_desks].sum() / max(available[commune_desks].sum(), 1e-9)),
+        "commune_utilisation_max": float(commune_util.max()) if len(commune_util) else 0.0,
+        "online_share": float((led.view("channel")[dossier] == 1).mean()) if dossier.any() else 0.0,
+        "consultations": full(led.view("consultations").sum()),
+    }
+    return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+def config_hash(resolved_yaml: str) -> str:
+    return hashlib.sha256(resolved_yaml.encode()).hexdigest()[:16]
+
+
+def to_json(summary_dict: dict) -> str:
+    return json.dumps(summary_dict, indent=2, sort_keys=False) + "\n"

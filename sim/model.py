@@ -1,0 +1,185 @@
+"""GovernanceModel: a year of Hanoi's administrative workload under one tier design and staff quota.
+
+Parameters (all from the Hydra config; see conf/ for each default's source tag or `assumption`):
+
+- tier: which units exist (126 communes; or 526 communes + 30 district offices), where each procedure is
+  competent, where consultations go and the complaint escalation chain [R26 L21, L74, L113].
+- quota: how the staff budget (9.251 commune civil servants [R26 L162]) is shared: uniform [R26 L551]
+  or area-grouped by expected workload [R26 L305].
+- demand: dossiers per year (3.571.311 [R26 L309]), online share (58,9% [R26 L309]), seasonality,
+  urban/rural demand; citizens_per_agent residents per citizen cohort.
+- citizen: online propensity, patience, complaint propensity, chance to complain about a late dossier
+  and to escalate an unresolved complaint.
+- complaints: letters per year (~77.600, annualised from [R26 L479]), legal limits (30/45 days).
+- officer: casework hours per day, absence rate, cross-field help and its penalty, effort variability.
+- calendar: holidays, transfer delay between tiers, arrival time grain.
+- catalogue: procedures (field, competent tier, deadline, effort, consultation), complaint types and
+  top-down tasks from departments and districts.
+- run: days, start_date, seed, scale (fraction of demand and staff simulated).
+
+One Mesa step is one working day. SimPy's clock counts working hours; officers are long-lived SimPy
+processes that pull files from their unit's desks.
+"""
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import simpy
+
+from sim.agents.citizen import Citizen, Cohorts
+from sim.agents.officer import Officer
+from sim.agents.units import Commune, DistrictOffice, MunicipalDepartment
+from sim.calendar import WorkingCalendar
+from sim.config import Config
+from sim.ledger import Ledger
+from sim.routing import Router
+from sim.work import N_FIELDS
+from sim.world import COMMUNE, DISTRICT, World
+
+STREAMS = ("citizens", "arrivals", "tasks", "reactions", "absences", "mesa")
+
+
+class GovernanceModel(mesa.Model):
+    def __init__(self, world: World):
+        cfg: Config = world.cfg
+        streams = dict(zip(STREAMS, np.random.SeedSequence(cfg.run.seed).spawn(len(STREAMS))))
+        super().__init__(rng=streams["mesa"])
+        self.cfg, self.world = cfg, world
+        self.rngs = {name: np.random.default_rng(seq) for name, seq in streams.items()}
+        self.scale = cfg.run.scale
+        self.workday_hours = cfg.officer.workday_hours
+        self.calendar = WorkingCalendar(cfg.run.start_date, cfg.run.days, cfg.calendar.holidays, self.workday_hours)
+        cal = self.calendar
+        self.working_days_per_year = sum(1 for d in cal.dates if (d - cal.start).days < 365)
+        self.season = np.asarray(cfg.demand.seasonality) / np.mean(cfg.demand.seasonality)
+        self.limit_simple = np.array([cal.add_calendar_days(d, cfg.complaints.limit_days) for d in range(cal.n_days + 1)])
+        self.limit_complex = np.array([cal.add_calendar_days(d, cfg.complaints.limit_days_complex) for d in range(cal.n_days + 1)])
+        self.env = simpy.Environment()
+        self.today = 0
+        self.day_opened = 0.0
+        self.ledger = Ledger(world.n_units, cal.n_days, horizon=len(cal.dates), capacity=self._expected_requests())
+
+        # The world's units and officers, as Mesa agents.
+        self.units = []
+        for i, (code, name, kind) in enumerate(zip(world.unit_code, world.unit_name, world.unit_kind)):
+            if kind == COMMUNE:
+                self.units.append(Commune(self, i, code, name))
+            elif kind == DISTRICT:
+                self.units.append(DistrictOffice(self, i, code, name))
+            else:
+                self.units.append(MunicipalDepartment(self, i, code, name, cfg.tier.departments[code[5:]]))
+        clock_factor = self.workday_hours / cfg.officer.casework_hours_per_day
+        staff = world.staff
+        self.officer_desk = np.repeat(np.arange(staff.size), staff.ravel())
+        self.in_service_since = np.full(len(self.officer_desk), -1.0)
+        self.absent = np.zeros(len(self.officer_desk), dtype=bool)
+        self.router = Router(self)
+        for number, desk in enumerate(self.officer_desk):
+            Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
+
+        # Citizens: cohorts placed in the communes by population.
+        self.cohorts = Cohorts(world, cfg, self.rngs["citizens"], self.scale, self.working_days_per_year)
+        c = self.cohorts
+        self.cohort_dossiers = np.zeros(len(c.size), dtype=np.int64)
+        self.citizens = [Citizen(self, i, int(c.commune[i]), float(c.size[i]), bool(c.urban[i]),
+                                 float(c.online_propensity[i]), float(c.patience[i]), float(c.complaint_propensity[i]))
+                         for i in range(len(c.size))]
+        self.pending_complaints: dict = {}
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "backlog": lambda m: m.agents_by_type[Commune].agg("backlog", sum)
+            + sum(u.backlog for u in m.units if u.kind != "commune"),
+            "commune_backlog_max": lambda m: m.agents_by_type[Commune].agg("backlog", max),
+            "complaints_filed": lambda m: m.agents_by_type[Citizen].agg("complaints", sum),
+            "escalations": lambda m: m.agents_by_type[Citizen].agg("escalations", sum),
+            "officers_absent": lambda m: int(m.absent.sum()),
+            "in_transit": lambda m: m.ledger.in_transit,
+        })
+
+    def step(self):
+        self.open_day()
+        self.env.run(until=self.calendar.day_start(self.today + 1))
+        self.close_day()
+
+    # ------------------------------------------------------------ a working day
+    def open_day(self) -> None:
+        """Today's new work arrives: citizens' dossiers and complaints, top-down tasks, transfers."""
+        day = self.today
+        self.day_opened = self.calendar.day_start(day)
+        dossiers, complaints = Citizen.raise_requests(self, day, self.rngs["arrivals"])
+        batches = [self.router.route_dossiers(dossiers), self.router.route_complaints(complaints)]
+        if self.pending_complaints:
+            batches.append(self.router.route_complaints(self.pending_complaints))
+            self.pending_complaints = {}
+        batches.append(MunicipalDepartment.issue_tasks(self, day, self.rngs["tasks"]))
+        if self.world.n_districts:
+            batches.append(DistrictOffice.issue_tasks(self, day, self.rngs["tasks"]))
+        batch = {k: np.concatenate([b[k] for b in batches if b]) for k in batches[0]}
+        ids = self.router.file(batch)
+        self.router.deliver_due(day)
+        self.absent = self.rngs["absences"].random(len(self.absent)) < self.cfg.officer.absence_rate
+        self.env.process(self.intake(ids, batch["arrival_t"]))
+
+    def intake(self, ids: np.ndarray, times: np.ndarray):
+        """Files reach their first desk at their filing time (online ones filed at night: at opening)."""
+        order = np.argsort(times, kind="stable")
+        ids, times = ids[order], times[order]
+        ledger, units = self.ledger, self.units
+        first = ledger.leg_unit[ids, 0].tolist()
+        fields = ledger.field[ids].tolist()
+        cuts = np.flatnonzero(np.diff(times)) + 1
+        for start, stop in zip(np.r_[0, cuts], np.r_[cuts, len(ids)]):
+            if times[start] > self.env.now:
+                yield self.env.timeout(times[start] - self.env.now)
+            for j in range(start, stop):
+                units[first[j]].receive(int(ids[j]), fields[j])
+
+    def close_day(self) -> None:
+        """Book the day's officer hours, let citizens react to delays, escalate, collect."""
+        day, ledger = self.today, self.ledger
+        day_end = self.calendar.day_start(day + 1)
+        working = self.in_service_since >= 0
+        busy = day_end - np.maximum(self.in_service_since[working], self.day_opened)
+        spill = np.bincount(self.officer_desk[working], weights=busy, minlength=ledger.n_desks)
+        ledger.busy_today[:] = (np.asarray(ledger.busy_today) + spill).tolist()
+        self.in_service_since[working] = day_end
+        present = np.bincount(self.officer_desk[~self.absent], minlength=ledger.n_desks) * self.workday_hours
+        ledger.close_day(day, present)
+        if self.router.late_today:
+            self.pending_complaints = Citizen.react_to_delays(self, self.router.late_today, day, self.rngs["reactions"])
+            self.router.late_today = []
+        overdue = self.router.overdue_complaints(day)
+        if len(overdue):
+            go, stay = Citizen.consider_escalation(self, overdue, self.rngs["reactions"])
+            self.router.escalate(go, stay, day)
+        self.datacollector.collect(self)
+        self.today += 1
+
+    # ------------------------------------------------------------ helpers the agents use
+    def next_opening(self) -> float:
+        return self.calendar.day_start(self.today + 1)
+
+    def complaint_limit_day(self, day: int, complex_case: bool) -> int:
+        return int((self.limit_complex if complex_case else self.limit_simple)[min(day, len(self.limit_simple) - 1)])
+
+    def draw_complexity(self, rng: np.random.Generator, k: int) -> np.ndarray:
+        """Effort multipliers with mean 1 and the configured coefficient of variation (gamma)."""
+        shape = 1.0 / self.cfg.officer.effort_cv ** 2
+        return rng.gamma(shape, 1.0 / shape, k)
+
+    def round_arrivals(self, clock: np.ndarray) -> np.ndarray:
+        """Arrival times grouped to the configured grain, so arrivals cost few SimPy events."""
+        grain = self.cfg.calendar.arrival_resolution_minutes / 60.0
+        if grain <= 0:
+            return clock
+        return np.minimum(np.ceil(clock / grain) * grain, self.workday_hours - 1e-9)
+
+    def _expected_requests(self) -> int:
+        d = self.cfg.demand
+        per_year = (d.dossiers_per_year + self.cfg.complaints.letters_per_year) * self.scale
+        return int(per_year * self.cfg.run.days / 365 * 1.25) + 10_000
+
+    def run_model(self, progress=None) -> None:
+        for _ in range(self.calendar.n_days):
+            self.step()
+            if progress is not None:
+                progress.update(1)

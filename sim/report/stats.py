@@ -1,0 +1,154 @@
+"""Per-design means with t-based 95% CIs over seeds, and paired differences against a baseline design.
+
+Runs of different designs with the same seed share common random numbers, so the per-seed difference
+``design - baseline`` is the quantity to average; its CI is much tighter than the difference of two
+independent means. Runs repeated with the same design and seed are averaged first.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from .catalog import ReportError, summary_metrics
+from .labels import design_label, fmt_num, label
+
+DEFAULT_BASELINE = "three_tier/uniform"
+KNOWN_ORDER = ("three_tier/uniform", "three_tier/area_grouped", "two_tier/uniform", "two_tier/area_grouped")
+COLUMNS = ["metric", "design", "n", "mean", "ci_low", "ci_high", "diff_vs_baseline", "diff_ci_low",
+           "diff_ci_high", "n_pairs", "baseline"]
+
+
+def mean_ci(values, level: float = 0.95) -> tuple[int, float, float, float]:
+    """(n, mean, ci_low, ci_high) of the finite values; CI from the t-distribution, NaN when n < 2."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = int(x.size)
+    if n == 0:
+        return 0, math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if n < 2:
+        return n, mean, math.nan, math.nan
+    sd = float(x.std(ddof=1))
+    if sd == 0.0:
+        return n, mean, mean, mean
+    half = float(sps.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    return n, mean, mean - half, mean + half
+
+
+def design_order(designs) -> list[str]:
+    """The four contract designs in a fixed order, then any others alphabetically."""
+    designs = set(designs)
+    return [d for d in KNOWN_ORDER if d in designs] + sorted(designs - set(KNOWN_ORDER))
+
+
+def choose_baseline(designs, baseline: str | None = None) -> str:
+    designs = sorted(set(designs))
+    if not designs:
+        raise ReportError("no designs to compare")
+    if baseline is None:
+        return DEFAULT_BASELINE if DEFAULT_BASELINE in designs else designs[0]
+    if baseline not in designs:
+        raise ReportError(f"baseline {baseline!r} not among the designs: {', '.join(designs)}")
+    return baseline
+
+
+def is_share(metric: str) -> bool:
+    """Metrics that are 0–1 shares (shown as %)."""
+    return metric.endswith(("_share", "_rate")) or "utilisation" in metric
+
+
+def per_seed(runs: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """One row per (design, seed): repeated runs averaged."""
+    return runs.groupby(["design", "seed"], as_index=False)[metrics].mean(numeric_only=True)
+
+
+def compare(runs: pd.DataFrame, baseline: str | None = None, metrics: list[str] | None = None,
+            level: float = 0.95) -> pd.DataFrame:
+    """The tidy comparison table (see ``COLUMNS``), one row per metric x design."""
+    metrics = metrics if metrics is not None else summary_metrics(runs)
+    base = choose_baseline(runs["design"], baseline)
+    seeds = per_seed(runs, metrics)
+    base_rows = seeds[seeds["design"] == base].set_index("seed")
+    rows = []
+    for metric in metrics:
+        for design in design_order(seeds["design"]):
+            mine = seeds[seeds["design"] == design].set_index("seed")[metric]
+            n, mean, lo, hi = mean_ci(mine, level)
+            paired = (mine - base_rows[metric]).dropna()
+            n_pairs, dmean, dlo, dhi = mean_ci(paired, level)
+            rows.append({"metric": metric, "design": design, "n": n, "mean": mean, "ci_low": lo,
+                         "ci_high": hi, "diff_vs_baseline": dmean, "diff_ci_low": dlo, "diff_ci_high": dhi,
+                         "n_pairs": n_pairs, "baseline": base})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _fmt(metric: str, x: float, lang: str) -> str:
+    return fmt_num(100 * x if is_share(metric) else x, lang)
+
+
+def _cell(metric, mean, lo, hi, lang, signed=False) -> str:
+    if not np.isfinite(mean):
+        return "–"
+    m = _fmt(metric, mean, lang)
+    if signed and mean > 0:
+        m = "+" + m
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return m
+    sep = "; " if lang == "vi" else ", "  # the Vietnamese decimal mark is a comma
+    return f"{m} [{_fmt(metric, lo, lang)}{sep}{_fmt(metric, hi, lang)}]"
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> str:
+    esc = [[c.replace("|", "\\|") for c in r] for r in [header, *rows]]
+    lines = ["| " + " | ".join(esc[0]) + " |", "|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in esc[1:]]
+    return "\n".join(lines)
+
+
+def _n_text(ns) -> str:
+    ns = sorted({int(n) for n in ns if n > 0})
+    return "0" if not ns else str(ns[0]) if len(ns) == 1 else f"{ns[0]}–{ns[-1]}"
+
+
+def comparison_markdown(comp: pd.DataFrame, lang: str = "en", heading_level: int = 3) -> str:
+    """Two markdown tables: means per design with CIs, and paired differences vs the baseline."""
+    if comp.empty:
+        return ""
+    designs = design_order(comp["design"])
+    base = comp["baseline"].iloc[0]
+    metrics = list(dict.fromkeys(comp["metric"]))
+    idx = comp.set_index(["metric", "design"])
+    h = "#" * heading_level
+    means = [[label(lang, f"metric.{m}", m)] + [
+        _cell(m, *idx.loc[(m, d), ["mean", "ci_low", "ci_high"]], lang) for d in designs] for m in metrics]
+    others = [d for d in designs if d != base]
+    out = [f"{h} {label(lang, 'table.means_title')}", "",
+           label(lang, "table.ci_note").format(n=_n_text(comp["n"])), "",
+           _md_table([label(lang, "table.metric")] + [design_label(lang, d) for d in designs], means)]
+    if others:
+        pp = f"({label(lang, 'table.pp')})"
+        diffs = [[label(lang, f"metric.{m}", m).replace("(%)", pp)] + [
+            _cell(m, *idx.loc[(m, d), ["diff_vs_baseline", "diff_ci_low", "diff_ci_high"]], lang, signed=True)
+            for d in others] for m in metrics]
+        out += ["", f"{h} " + label(lang, "table.diff_title").format(baseline=design_label(lang, base)), "",
+                _md_table([label(lang, "table.metric")] + [design_label(lang, d) for d in others], diffs)]
+    return "\n".join(out) + "\n"
+
+
+def write_comparison(runs: pd.DataFrame, out, baseline: str | None = None, lang: str = "en"
+                     ) -> tuple[pd.DataFrame, list[Path]]:
+    """Write ``comparison.csv`` (tidy, raw units) and ``comparison.md`` (readable, shares in %)."""
+    if runs.empty:
+        raise ReportError("no runs to compare")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    comp = compare(runs, baseline)
+    csv_path, md_path = out / "comparison.csv", out / "comparison.md"
+    comp.to_csv(csv_path, index=False)
+    md_path.write_text(comparison_markdown(comp, lang, heading_level=2), encoding="utf-8")
+    return comp, [csv_path, md_path]
