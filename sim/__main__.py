@@ -1,0 +1,4 @@
+"""`python -m sim` is `govsim`."""
+from sim.cli import main
+
+main()

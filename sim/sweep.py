@@ -1,0 +1,48 @@
+"""Sweep-wide progress: a Hydra callback that watches the sweep folder fill with finished runs.
+
+It runs in the launching process, so it works alike for the basic, joblib and Ray launchers: each
+finished run is a folder with summary.json (written last, atomically).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+
+class SweepProgress(Callback):
+    def __init__(self, every_seconds: float = 1.0):
+        self.every = every_seconds
+        self._stop: threading.Event | None = None
+        self._thread: threading.Thread | None = None
+
+    def __getstate__(self) -> dict:
+        # Launchers pickle callbacks into their workers; the watcher stays in the launching process.
+        return {"every": self.every, "_stop": None, "_thread": None}
+
+    def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
+        total = int(os.environ.get("GOVSIM_SWEEP_JOBS", "0")) or None
+        folder = Path(config.hydra.sweep.dir)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, args=(folder, total), daemon=True)
+        self._thread.start()
+
+    def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
+        if self._stop is not None:
+            self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _watch(self, folder: Path, total: int | None) -> None:
+        from tqdm.auto import tqdm
+
+        with tqdm(total=total, desc="sweep", unit="run") as bar:
+            while True:
+                stopping = self._stop.wait(self.every)
+                done = sum(1 for _ in folder.glob("**/summary.json")) if folder.exists() else 0
+                bar.update(done - bar.n)
+                if stopping:
+                    return
