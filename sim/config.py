@@ -114,7 +114,7 @@ class QuotaConfig:
     n_groups: int = 1
     bands: List[float] = dc_field(default_factory=list)
     area_hours_per_km2: float = 0.0
-    overrides: Dict[str, int] = dc_field(default_factory=dict)
+    overrides: List[str] = dc_field(default_factory=list)  # "CODE=officers" entries
 
 
 @dataclass
@@ -272,8 +272,9 @@ def validate(cfg: DictConfig | Config) -> Config:
     _check(_is_int(q.n_groups) and q.n_groups >= 1, f"quota.n_groups must be a whole number >= 1, got {q.n_groups}")
     _check(list(q.bands) == sorted(q.bands) and all(b > 0 for b in q.bands), "quota.bands must be increasing and > 0")
     _check(q.area_hours_per_km2 >= 0, "quota.area_hours_per_km2 must be >= 0")
-    for code, n in q.overrides.items():
-        _check(_is_int(n) and n >= 0, f"quota.overrides.{code} must be a whole number >= 0, got {n}")
+    for entry in q.overrides:
+        code, _, n = str(entry).partition("=")
+        _check(n.strip().isdigit(), f"quota.overrides entry {entry!r} must be CODE=officers, a whole number >= 0")
 
     cat = c.catalogue
     _check(len(cat.procedures) > 0, "catalogue.procedures is empty")
@@ -298,6 +299,11 @@ def validate(cfg: DictConfig | Config) -> Config:
 
 
 # ---------------------------------------------------------------- composing from Python
+def quota_overrides(q: QuotaConfig) -> dict[str, int]:
+    """quota.overrides as {commune code: officers}."""
+    return {code.strip(): int(n) for code, _, n in (str(e).partition("=") for e in q.overrides)}
+
+
 def compose(overrides: list[str] | None = None) -> Config:
     """The validated scenario for these Hydra overrides, as the CLI would build it."""
     from hydra import compose as hydra_compose

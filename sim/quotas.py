@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.config import FIELDS, ConfigError, QuotaConfig
+from sim.config import FIELDS, ConfigError, QuotaConfig, quota_overrides
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
@@ -65,13 +65,14 @@ def allocate(q: QuotaConfig, communes: pd.DataFrame, hours: np.ndarray, budget: 
     n = len(communes)
     codes = communes["unit_code"].astype(str).to_numpy()
     population = communes["population"].to_numpy(dtype=float)
-    unknown = sorted(set(q.overrides) - set(codes))
+    overrides = quota_overrides(q)
+    unknown = sorted(set(overrides) - set(codes))
     if unknown:
         raise ConfigError(f"quota.overrides names an unknown commune code {unknown[0]!r}")
     floor = q.floor_per_commune
     if floor < non_casework:
         floor = non_casework
-    fixed = np.array([q.overrides.get(c, -1) for c in codes])
+    fixed = np.array([overrides.get(c, -1) for c in codes])
     free = fixed < 0
     spendable = budget - fixed[~free].sum()
     if spendable < floor * free.sum():
