@@ -4,7 +4,8 @@
   officers left by the division go one each to the most populous communes, so the budget is spent exactly.
 - area_grouped: communes are grouped by expected workload (quantiles) or by population bands; every
   commune gets the floor, and the rest of the budget follows the group's mean expected workload. The field
-  mix inside a group follows the group's expected hours per field.
+  mix inside a group follows the group's expected hours per field, unless quota.field_mix fixes one (set
+  it to uniform's mix to compare group sizes alone).
 
 Both spend exactly the same total. The chair, vice-chairs and military officer (`non_casework`) are in
 the quota but take no queued work.
@@ -98,7 +99,7 @@ def allocate(q: QuotaConfig, communes: pd.DataFrame, hours: np.ndarray, budget: 
         total[idx[np.lexsort((idx, -workload[idx]))[:rest]]] += 1
 
     casework = np.maximum(total - non_casework, 0)
-    if q.name == "uniform" and q.field_mix:
+    if q.field_mix:  # a fixed mix; area_grouped leaves it empty to follow each group's expected hours
         mix = np.array([q.field_mix.get(f, 0.0) for f in FIELDS])
         per_field = np.array([largest_remainder(c, mix) for c in casework])
     else:
