@@ -35,35 +35,47 @@ def completion_days(model) -> np.ndarray:
 
 
 def requests_table(model) -> pa.Table:
-    """One row per request: the simulated sample (not scaled)."""
+    """One row per request: the simulated sample (not scaled).
+
+    Text columns are dictionary-encoded (pandas categoricals): a full-scale year has ~3,7 M rows.
+    """
     led, world, cal = model.ledger, model.world, model.calendar
     cat = world.catalogue
     kind = led.view("kind")
-    rtype = led.view("rtype")
-    names = np.empty(len(kind), dtype=object)
-    for k, labels in ((DOSSIER, cat.proc_names), (COMPLAINT, cat.complaint_names), (TASK, cat.task_names)):
+    rtype = led.view("rtype").astype(np.int32)
+    # One label list for all types: dossier procedures, complaint types (+ delay_complaint), task types.
+    offsets = {DOSSIER: 0, COMPLAINT: len(cat.proc_names), TASK: len(cat.proc_names) + len(cat.complaint_names) + 1}
+    labels = list(cat.proc_names) + list(cat.complaint_names) + ["delay_complaint"] + list(cat.task_names)
+    type_code = np.empty(len(kind), dtype=np.int32)
+    for k, offset in offsets.items():
         sel = kind == k
-        lookup = np.array(list(labels) + ["delay_complaint"], dtype=object)
-        names[sel] = lookup[rtype[sel]]  # rtype -1 (a delay complaint) picks the last label
-    codes = np.array(world.unit_code, dtype=object)
-    origin = led.view("origin")
-    leg = led.view("leg")
-    final = led.leg_unit[np.arange(led.n), leg]
-    path = codes[led.leg_unit[: led.n, 0]].copy()
+        code = rtype[sel]
+        if k == COMPLAINT:
+            code = np.where(code < 0, len(cat.complaint_names), code)  # -1: a complaint about a late dossier
+        type_code[sel] = offset + code
+    codes = list(world.unit_code)
+    final = led.leg_unit[np.arange(led.n), led.view("leg")]
+    # A request that never moved has a one-unit path: its first unit's code.
+    path_code = led.leg_unit[: led.n, 0].astype(np.int64)
+    moved = {}
     for rid, units in led.paths.items():
-        path[rid] = ">".join(codes[units])
+        path_code[rid] = len(codes) + moved.setdefault(">".join(codes[u] for u in units), len(moved))
     cday = completion_days(model)
     deadline = led.view("deadline_day")
     delay = (led.view("completion_t") - led.view("arrival_t")) / model.workday_hours
+
+    def categorical(values, categories):
+        return pd.Categorical.from_codes(values, categories=categories)
+
     table = pd.DataFrame({
         "request_id": np.arange(led.n, dtype=np.int64),
-        "kind": pd.Categorical.from_codes(kind, KINDS),
-        "type": names,
-        "field": pd.Categorical.from_codes(led.view("field"), FIELDS),
-        "channel": pd.Categorical.from_codes(led.view("channel"), CHANNELS),
-        "origin_unit": codes[origin],
-        "final_unit": codes[final],
-        "unit_path": path,
+        "kind": categorical(kind, KINDS),
+        "type": categorical(type_code, labels),
+        "field": categorical(led.view("field"), FIELDS),
+        "channel": categorical(led.view("channel"), CHANNELS),
+        "origin_unit": categorical(led.view("origin"), codes),
+        "final_unit": categorical(final, codes),
+        "unit_path": categorical(path_code, codes + list(moved)),
         "arrival_day": led.view("arrival_day"),
         "deadline_day": deadline,
         "completion_day": pd.arrays.IntegerArray(np.maximum(cday, 0).astype(np.int32), mask=cday < 0),
@@ -71,12 +83,10 @@ def requests_table(model) -> pa.Table:
         "deadline_date": cal.to_dates(deadline),
         "completion_date": cal.to_dates(cday),
         "delay_days": delay,
-        "outcome": pd.Categorical.from_codes(outcome_codes(deadline, cday), OUTCOMES),
+        "outcome": categorical(outcome_codes(deadline, cday), OUTCOMES),
         "consultations": led.view("consultations"),
         "escalations": led.view("escalations"),
     })
-    for col in ("kind", "field", "channel", "outcome"):
-        table[col] = table[col].astype(str)
     return pa.Table.from_pandas(table, preserve_index=False)
 
 
