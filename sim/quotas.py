@@ -136,7 +136,12 @@ def print_allocation(table: pd.DataFrame, title: str) -> str:
         officers_per_commune=("officers", "mean"), officers=("officers", "sum"))
     fields = table[list(FIELDS)].sum().rename("casework officers")
     ratio = table["population"] / table["officers"].clip(lower=1)
+    by_size = table.sort_values("population")
+    cols = ["unit", "unit_name", "quota_group", "population", "officers"]
+    extremes = pd.concat([by_size.head(3), by_size.tail(3)])[cols]
     lines = [f"{title}: {int(table['officers'].sum())} officers in {len(table)} communes",
              by_group.round(1).to_string(), "", fields.to_frame().T.to_string(index=False), "",
-             f"residents per officer: min {ratio.min():,.0f}, median {ratio.median():,.0f}, max {ratio.max():,.0f}"]
+             "smallest and largest communes:", extremes.to_string(index=False), "",
+             f"residents per officer: min {ratio.min():,.0f}, median {ratio.median():,.0f}, max {ratio.max():,.0f}"
+             " (every commune's quota: allocation.parquet in the run folder)"]
     return "\n".join(lines)
