@@ -87,7 +87,14 @@ def requests_table(model) -> pa.Table:
         "consultations": led.view("consultations"),
         "escalations": led.view("escalations"),
     })
-    return pa.Table.from_pandas(table, preserve_index=False)
+    return as_dates(pa.Table.from_pandas(table, preserve_index=False), ("arrival_date", "deadline_date", "completion_date"))
+
+
+def as_dates(table: pa.Table, columns) -> pa.Table:
+    """Calendar-day columns as date32, as the run contract says (pandas hands them over as timestamps)."""
+    for name in columns:
+        table = table.set_column(table.schema.get_field_index(name), name, table.column(name).cast(pa.date32()))
+    return table
 
 
 def unit_daily_table(model) -> pd.DataFrame:

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
 from sim.config import Config
-from sim.metrics import config_hash, requests_table, summary, to_json, unit_daily_table
+from sim.metrics import as_dates, config_hash, requests_table, summary, to_json, unit_daily_table
 from sim.model import GovernanceModel
 from sim.quotas import print_allocation
 from sim.world import build_world
@@ -87,7 +88,8 @@ def _write_atomically(target: Path, model: GovernanceModel, result: dict, text: 
     (tmp / "config.yaml").write_text(text)
     if model.cfg.run.write_requests:
         pq.write_table(requests_table(model), tmp / "requests.parquet")
-    unit_daily_table(model).to_parquet(tmp / "unit_daily.parquet", index=False)
+    daily = pa.Table.from_pandas(unit_daily_table(model), preserve_index=False)
+    pq.write_table(as_dates(daily, ("date",)), tmp / "unit_daily.parquet")
     model.world.allocation.to_parquet(tmp / "allocation.parquet", index=False)
     (tmp / "summary.json").write_text(to_json(result))  # last: its presence marks a finished run
     if target.exists():

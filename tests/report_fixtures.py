@@ -177,7 +177,8 @@ def _summary(tier, quota, seed, scale, days, req, ud) -> dict:
     }
 
 
-def write_run(run_dir: Path, tier: str, quota: str, seed: int, scale: float = 0.1, days: int = 10) -> Path:
+def write_run(run_dir: Path, tier: str, quota: str, seed: int, scale: float = 0.1, days: int = 10,
+              budget: int | None = None) -> Path:
     """One contract-conformant run folder (the sim writes atomically; so do we, via a .tmp sibling)."""
     run_dir = Path(run_dir)
     tmp = run_dir.with_name(run_dir.name + ".tmp")
@@ -189,8 +190,9 @@ def write_run(run_dir: Path, tier: str, quota: str, seed: int, scale: float = 0.
     pq.write_table(pa.Table.from_pandas(req, schema=REQ_SCHEMA, preserve_index=False), tmp / "requests.parquet")
     pq.write_table(pa.Table.from_pandas(ud, preserve_index=False), tmp / "unit_daily.parquet")
     pq.write_table(pa.Table.from_pandas(alloc, preserve_index=False), tmp / "allocation.parquet")
-    config = (f"tier:\n  name: {tier}\nquota:\n  name: {quota}\nrun:\n  seed: {seed}\n  scale: {scale}\n"
-              f"  days: {days}\n  start_date: '{START.isoformat()}'\n")
+    config = (f"tier:\n  name: {tier}\nquota:\n  name: {quota}\n  budget: {budget or 9251}\n"
+              f"run:\n  seed: {seed}\n  scale: {scale}\n  days: {days}\n  start_date: '{START.isoformat()}'\n"
+              f"  out_dir: {run_dir.name}\n")  # differs per run: a path, never a variant key
     (tmp / "config.yaml").write_text(config)
     (tmp / ".hydra" / "config.yaml").write_text(config)  # Hydra's copy: must not count as a run
     (tmp / "summary.json").write_text(json.dumps(_summary(tier, quota, seed, scale, days, req, ud), indent=1))

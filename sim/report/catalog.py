@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ REQUIRED_COLUMNS = {
     "allocation": ("unit", "unit_name", "unit_kind", "quota_group", "population", "field", "officers"),
 }
 # Identifier columns of the runs table (everything else numeric from summary.json is a metric).
-ID_COLUMNS = ("run_dir", "path", "design", "tier", "quota", "seed", "scale", "days", "start_date",
+ID_COLUMNS = ("run_dir", "path", "design", "variant", "tier", "quota", "seed", "scale", "days", "start_date",
               "config_hash")
 # Metric order of the contract; metrics the simulator adds later are appended alphabetically.
 CONTRACT_METRICS = (
@@ -100,8 +101,8 @@ def _flatten(obj, prefix: str = "") -> dict:
     if isinstance(obj, dict):
         for k, v in obj.items():
             out.update(_flatten(v, f"{prefix}{k}."))
-    elif not isinstance(obj, list):
-        out[prefix[:-1]] = obj
+    else:  # lists (overrides, commune lists, catalogues) compare as one value
+        out[prefix[:-1]] = json.dumps(obj, default=str) if isinstance(obj, list) else obj
     return out
 
 
@@ -172,17 +173,16 @@ def load_run(run: Path, root: Path) -> tuple[dict | None, list[Problem]]:
     return row, problems
 
 
-def _varying_config(rows: list[dict]) -> list[str]:
-    """Config keys (other than the design and seed) whose value differs between runs."""
-    keys = sorted(set().union(*(r["_config"].keys() for r in rows)))
-    skip = {"tier.name", "quota.name", "run.seed"}
-    out = []
-    for k in keys:
-        if k in skip or k.startswith("hydra."):
-            continue
-        values = {json.dumps(r["_config"].get(k), default=str, sort_keys=True) for r in rows}
-        if len(values) > 1:
-            out.append(k)
+def _variant_keys(rows: list[dict]) -> dict[str, list[str]]:
+    """Per design, the config keys (besides seed) whose value differs between its runs: a sweep over
+    e.g. ``quota.budget`` must not pool different budgets under one design. Paths are ignored."""
+    out: dict[str, list[str]] = {}
+    for design in sorted({r["design"] for r in rows}):
+        mine = [r["_config"] for r in rows if r["design"] == design]
+        keys = sorted(set().union(*(c.keys() for c in mine)))
+        out[design] = [k for k in keys if k != "run.seed" and not k.startswith("hydra.")
+                       and not k.rsplit(".", 1)[-1].endswith(("dir", "path", "file"))
+                       and len({json.dumps(c.get(k), default=str) for c in mine}) > 1]
     return out
 
 
@@ -197,8 +197,10 @@ def load_runs(sweep_dir, exclude=(), progress: bool | None = None) -> tuple[pd.D
     """All valid runs under ``sweep_dir`` as a DataFrame (one row per run), plus the problems found.
 
     Columns: ``run_dir`` (relative to the sweep dir), ``path`` (absolute), every scalar of summary.json,
-    ``config_tier`` ... ``config_start_date`` and ``cfg_<key>`` for config keys that vary across runs
-    (besides tier, quota and seed). ``progress``: tqdm bar (None = only when there are 20+ runs).
+    ``config_tier`` ... ``config_start_date``, ``cfg_<key>`` for config keys that vary between runs of
+    one design (besides the seed) and ``variant``: the design, plus those keys' values when there are any
+    (``two_tier/uniform [quota.budget=8326]``); the report compares variants. ``progress``: tqdm bar
+    (None = only when there are 20+ runs).
     """
     root = Path(sweep_dir)
     if not root.is_dir():
@@ -213,21 +215,23 @@ def load_runs(sweep_dir, exclude=(), progress: bool | None = None) -> tuple[pd.D
             rows.append(row)
     if not rows:
         return pd.DataFrame(columns=list(ID_COLUMNS)), problems
-    varying = _varying_config(rows)
+    by_design = _variant_keys(rows)
+    varying = sorted(set().union(*by_design.values()))
     for r in rows:
         cfg = r.pop("_config")
         for k in varying:
-            v = cfg.get(k)
-            r["cfg_" + k.replace(".", "_")] = v if not isinstance(v, (dict, list)) else json.dumps(v)
+            r["cfg_" + k.replace(".", "_")] = cfg.get(k)
+        keys = by_design[r["design"]]
+        r["variant"] = r["design"] + (" [" + ", ".join(f"{k}={cfg.get(k)}" for k in keys) + "]" if keys else "")
         for key, col in CONFIG_KEYS.items():
             field = key.split(".")[0] if key.endswith(".name") else key.split(".")[1]
             if r.get(col) is not None and field in r and not _same(r[col], r[field]):
                 problems.append(Problem(r["run_dir"], f"config {key}={r[col]!r} but summary "
                                                       f"{field}={r[field]!r} (summary used)", skipped=False))
     runs = pd.DataFrame(rows)
-    dup = runs[runs.duplicated(["design", "seed"], keep=False)]
-    for (design, seed), g in dup.groupby(["design", "seed"]):
-        problems.append(Problem(", ".join(g["run_dir"]), f"same design {design} and seed {seed}; "
+    dup = runs[runs.duplicated(["variant", "seed"], keep=False)]
+    for (variant, seed), g in dup.groupby(["variant", "seed"]):
+        problems.append(Problem(", ".join(g["run_dir"]), f"same design {variant} and seed {seed}; "
                                 "statistics average them", skipped=False))
     runs = runs.sort_values(["design", "seed", "run_dir"])
     runs = runs.reset_index(drop=True)
@@ -235,8 +239,14 @@ def load_runs(sweep_dir, exclude=(), progress: bool | None = None) -> tuple[pd.D
         runs["scale"] = 1.0
     runs["scale"] = pd.to_numeric(runs["scale"], errors="coerce").fillna(1.0)
     if varying:
-        log.info("config keys that vary across runs: %s", ", ".join(varying))
+        log.info("config keys that vary within a design (runs split into variants): %s", ", ".join(varying))
     return runs, problems
+
+
+def variant_keys(runs: pd.DataFrame) -> list[str]:
+    """The config keys (dotted) that split designs into variants, read back from the ``variant`` column."""
+    found = re.findall(r"(?:\[|, )([\w.]+)=", " ".join(runs.get("variant", pd.Series(dtype=str)).dropna()))
+    return sorted(set(found))
 
 
 def summary_metrics(runs: pd.DataFrame) -> list[str]:
@@ -291,13 +301,13 @@ def connect(runs: pd.DataFrame, database: str = ":memory:") -> duckdb.DuckDBPyCo
 
 
 def write_catalog(sweep_dir, out=None, runs: pd.DataFrame | None = None) -> Path:
-    """Write ``catalog.duckdb`` into ``out`` (default: the sweep dir) and return its path.
+    """Write ``catalog.duckdb`` into ``out`` (default: ``sweep_dir/report``) and return its path.
 
     Query it from Python with ``duckdb.connect(path, read_only=True).sql("SELECT ...").df()``. The views
     point at the parquet files by absolute path: re-run after moving the sweep.
     """
     root = Path(sweep_dir)
-    out = Path(out) if out is not None else root
+    out = Path(out) if out is not None else root / "report"
     if runs is None:
         runs, problems = load_runs(root, exclude=(out,))
         for p in problems:
@@ -309,8 +319,14 @@ def write_catalog(sweep_dir, out=None, runs: pd.DataFrame | None = None) -> Path
     tmp = out / "catalog.duckdb.partial"
     for p in (tmp, Path(f"{tmp}.wal")):
         p.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect()
     try:
+        quoted = str(tmp).replace("'", "''")
+        try:  # the oldest storage format that holds it, so DuckDB 1.x clients can open the catalog too
+            con.execute(f"ATTACH '{quoted}' AS catalog (STORAGE_VERSION 'v1.0.0')")
+        except duckdb.Error:
+            con.execute(f"ATTACH '{quoted}' AS catalog")
+        con.execute("USE catalog")
         register_runs(con, runs)
         con.execute("CHECKPOINT")
     finally:

@@ -16,9 +16,9 @@ import seaborn as sns
 from scipy import stats as sps
 
 from .catalog import connect
-from .labels import field_label, group_label
+from .labels import common_digits, field_label, group_label
 from .plotting import (OUTCOME_COLORS, Context, FigureResult, date_axis, facet_grid, format_axis, group_order,
-                       new_figure, report_style, save)
+                       group_palette, label_top, new_figure, place_legend, report_style, save, wrap)
 from .stats import mean_ci, per_seed
 
 log = logging.getLogger("sim.report")
@@ -43,12 +43,19 @@ def _extremes(values: dict, ctx: Context, fmt=None) -> dict:
     if s.empty:
         raise Skip("no values")
     hi, lo = s.idxmax(), s.idxmin()
-    return {"max_design": ctx.dl(hi), "max_value": fmt(s[hi]), "min_design": ctx.dl(lo), "min_value": fmt(s[lo])}
+    return {"max_design": ctx.dt(hi), "max_value": fmt(s[hi]), "min_design": ctx.dt(lo), "min_value": fmt(s[lo])}
 
 
 def _listing(values: dict, ctx: Context, fmt=None) -> str:
-    fmt = fmt or ctx.num
-    return ctx.L("doc.list_sep").join(f"{ctx.dl(d)} {fmt(v)}" for d, v in values.items())
+    if fmt is None:
+        digits = common_digits(list(values.values()))
+        fmt = lambda v: ctx.num(v, digits)  # noqa: E731
+    return ctx.L("doc.list_sep").join(f"{ctx.dt(d)} {fmt(v)}" for d, v in values.items())
+
+
+def _range(values: pd.Series, ctx: Context) -> str:
+    lo, hi = ctx.num(values.min()), ctx.num(values.max())
+    return lo if lo == hi else f"{lo}–{hi}"
 
 
 def _pct(ctx: Context):
@@ -86,7 +93,7 @@ def fig_backlog(ctx: Context) -> FigureResult:
     ax.set(title=res.title, xlabel=ctx.L("backlog.x" if use_dates else "backlog.x_day"), ylabel=ctx.L("backlog.y"))
     ax.set_ylim(bottom=0)
     format_axis(ax, ctx.lang, "y")
-    ax.legend(title=ctx.L("backlog.band"), title_fontsize="small", fontsize="small", loc="upper left")
+    place_legend(fig, ax, len(period), title=ctx.L("backlog.band"), loc="upper left")
     res.paths = save(fig, ctx.out, res.name)
     res.facts = {**_extremes(period, ctx), "end_list": _listing(end, ctx)}
     return res
@@ -130,7 +137,7 @@ def fig_delay(ctx: Context) -> FigureResult:
     ax.set(title=res.title, xlabel=ctx.L("delay.x"), ylabel=ctx.L("delay.y") + " (%)", ylim=(0, 101),
            xlim=(0, xmax * 1.05 or 1))
     format_axis(ax, ctx.lang, "both")
-    ax.legend(fontsize="small", loc="lower right")
+    place_legend(fig, ax, len(medians), loc="lower right")
     res.paths, res.facts = save(fig, ctx.out, res.name), facts
     return res
 
@@ -158,7 +165,8 @@ def fig_outcomes(ctx: Context) -> FigureResult:
     ax.set(title=res.title, xlabel=ctx.L("outcome.x"), xlim=(0, 100))
     ax.grid(axis="y", visible=False)
     format_axis(ax, ctx.lang, "x")
-    ax.legend(ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.08), frameon=False, fontsize="small")
+    fig.legend(*ax.get_legend_handles_labels(), ncols=3, loc="outside lower center", frameon=False,
+               fontsize="small")
     res.paths = save(fig, ctx.out, res.name)
     if "on_time_rate" in ctx.runs and ctx.runs["on_time_rate"].notna().any():
         on_time = per_seed(ctx.runs, ["on_time_rate"]).groupby("design")["on_time_rate"].mean()
@@ -187,12 +195,6 @@ def commune_groups(ctx: Context) -> tuple[pd.DataFrame, bool]:
     return alloc.drop(columns=["tier", "mapped"]), bool(use.any())
 
 
-def _group_palette(groups: list[str]) -> dict:
-    named = [g for g in groups if g != "uniform"]
-    pal = dict(zip(named, sns.color_palette("viridis", len(named)).as_hex()))
-    return {**pal, "uniform": "#7f7f7f"}
-
-
 def fig_commune_load(ctx: Context) -> FigureResult:
     res = FigureResult("commune_load", ctx.L("load.title"))
     load = ctx.query("SELECT run_dir, unit, sum(backlog)::DOUBLE / count(DISTINCT day) AS backlog "
@@ -206,30 +208,36 @@ def fig_commune_load(ctx: Context) -> FigureResult:
         backlog=("backlog", "mean"), population=("population", "first"), unit_name=("unit_name", "first"),
         quota_group=("quota_group", "first"))
     designs = [d for d in ctx.designs if d in set(df["design"])]
-    groups = group_order(df)
-    palette = _group_palette(groups)
-    fig, axes = facet_grid(len(designs), sharex=True, sharey=True)
+    # y shared along a row only: one tier's communes can carry several times the other's backlog
+    fig, axes = facet_grid(len(designs), panel_w=5.0, panel_h=3.8, sharex=True, sharey="row")
+    xmid = df["population"].min() + 0.6 * (df["population"].max() - df["population"].min())
     rho = {}
     for ax, design in zip(axes, designs):
         d = df[df["design"] == design]
-        sns.scatterplot(data=d, x="population", y="backlog", hue="quota_group", hue_order=groups,
-                        palette=palette, ax=ax, s=38, edgecolor="white", linewidth=0.4, legend=False)
-        for r in d.nlargest(3, "backlog").itertuples():
-            ax.annotate(r.unit_name, (r.population, r.backlog), xytext=(4, 3), textcoords="offset points",
-                        fontsize=7.5, color="0.15")
-        ax.set_title(ctx.dl(design), fontsize="medium")
-        ax.set(xlabel=ctx.L("load.x"), ylabel=ctx.L("load.y"))
+        groups = group_order(d)
+        palette = group_palette(groups)
+        for g in groups:
+            dg = d[d["quota_group"] == g]
+            ax.scatter(dg["population"] / 1000, dg["backlog"], color=palette[g], s=30, edgecolor="white",
+                       linewidth=0.4, label=group_label(ctx.lang, g))
+        label_top(ax, d, xmid, float(d["backlog"].max()) or 1.0)
+        ax.set_title(ctx.dl(design, 42), fontsize="medium")
         format_axis(ax, ctx.lang, "both")
+        ax.label_outer()
+        ax.legend(title=ctx.L("load.hue_mapped" if mapped else "load.hue"), loc="best", fontsize="x-small",
+                  title_fontsize="x-small", markerscale=0.8, ncols=2 if len(groups) > 4 else 1)
         if len(d) > 2 and d["population"].nunique() > 1:
             rho[design] = sps.spearmanr(d["population"], d["backlog"]).statistic
-    handles = [ax.scatter([], [], color=palette[g], s=38) for g in groups]
-    fig.legend(handles, [group_label(ctx.lang, g) for g in groups], title=ctx.L("load.hue_mapped" if mapped else
-               "load.hue"), loc="outside right center", fontsize="small", title_fontsize="small")
+    for ax in axes:  # after plotting (shared y within a row); headroom for the legends
+        row = [d for a, d in zip(axes, designs) if a.get_subplotspec().rowspan == ax.get_subplotspec().rowspan]
+        ax.set_ylim(0, 1.35 * float(df.loc[df["design"].isin(row), "backlog"].max()) or 1.0)
+    fig.supxlabel(ctx.L("load.x"), fontsize="medium")
+    fig.supylabel(ctx.L("load.y"), fontsize="medium")
     fig.suptitle(res.title)
     res.paths = save(fig, ctx.out, res.name)
     top = df.loc[df["backlog"].idxmax()]
-    res.facts = {"top_name": top["unit_name"], "top_design": ctx.dl(top["design"]), "top_value": ctx.num(top["backlog"]),
-                 "rho_list": _listing(rho, ctx, lambda v: ctx.num(v, 2)) or "–",
+    res.facts = {"top_name": top["unit_name"], "top_design": ctx.dt(top["design"]),
+                 "top_value": ctx.num(top["backlog"]), "rho_list": _listing(rho, ctx, lambda v: ctx.num(v, 2)) or "–",
                  "mapped": ctx.L("doc.load_mapped") if mapped else ""}
     return res
 
@@ -241,26 +249,32 @@ def fig_utilisation_heatmap(ctx: Context) -> FigureResult:
     if hours.empty:
         raise Skip("unit_daily has no commune rows")
     communes, _ = commune_groups(ctx)
-    df = hours.merge(communes, on=["run_dir", "unit"], how="inner")
-    groups = group_order(df.drop_duplicates(["unit", "quota_group"]))
-    df = df.groupby(["run_dir", "quota_group", "field"], as_index=False)[["busy", "avail"]].sum()
-    df["util"] = 100 * df["busy"] / df["avail"].where(df["avail"] > 0)
-    df = ctx.with_runs(df).groupby(["design", "seed", "quota_group", "field"], as_index=False)["util"].mean()
-    df = df.groupby(["design", "quota_group", "field"], as_index=False)["util"].mean()
-    designs = [d for d in ctx.designs if d in set(df["design"])]
+    df = ctx.with_runs(hours.merge(communes, on=["run_dir", "unit"], how="inner"))
+    order = {d: group_order(g.drop_duplicates(["unit", "quota_group"])) for d, g in df.groupby("design")}
+    df = df.groupby(["design", "seed", "run_dir", "quota_group", "field"], as_index=False)[["busy", "avail"]].sum()
+    df["util"] = 100 * df["busy"] / df["avail"].where(df["avail"] > 0)  # NaN: no officer of that field
+    df = df.groupby(["design", "quota_group", "field"], as_index=False)["util"].mean()  # over runs (seeds)
+    designs = [d for d in ctx.designs if d in order]
     fields = [f for f in FIELD_ORDER if f in set(df["field"])] + sorted(set(df["field"]) - set(FIELD_ORDER))
     vmax = max(100.0, float(np.nanmax(df["util"])))
-    fig, axes = facet_grid(len(designs), panel_w=5.2, panel_h=1.6 + 0.42 * len(groups), sharex=True, sharey=True)
-    for ax, design in zip(axes, designs):
+    rows = max(len(g) for g in order.values())
+    fig, axes = facet_grid(len(designs), panel_w=5.2, panel_h=1.6 + 0.42 * rows, sharex=True)
+    ncols = min(2, len(designs))
+    for i, (ax, design) in enumerate(zip(axes, designs)):
+        groups = order[design]  # per panel: the groups (and their names) differ between tiers
         grid = df[df["design"] == design].pivot(index="quota_group", columns="field", values="util")
         grid = grid.reindex(index=groups, columns=fields)
         sns.heatmap(grid, ax=ax, vmin=0, vmax=vmax, cmap="rocket_r", annot=True, fmt=".0f", cbar=False,
                     linewidths=0.5, linecolor="white", annot_kws={"fontsize": 8})
-        ax.set_title(ctx.dl(design), fontsize="medium")
-        ax.set(xlabel="", ylabel=ctx.L("heat.y"))
+        ax.grid(False)
+        ax.set_facecolor("0.92")  # grey cell: no officer of that field in the group
+        ax.set_title(ctx.dl(design, 40), fontsize="medium")
+        ax.set(xlabel="", ylabel=ctx.L("heat.y") if i % ncols == 0 else "")
         ax.set_yticks(np.arange(len(groups)) + 0.5, [group_label(ctx.lang, g) for g in groups], rotation=0)
         ax.set_xticks(np.arange(len(fields)) + 0.5, [field_label(ctx.lang, f) for f in fields], rotation=35,
                       ha="right", rotation_mode="anchor")
+        if i < len(designs) - ncols:  # field names only under the bottom row
+            ax.tick_params(axis="x", labelbottom=False)
     fig.colorbar(axes[0].collections[0], ax=axes, label=ctx.L("heat.cbar"), shrink=0.8)
     fig.supxlabel(ctx.L("heat.x"), fontsize="medium")
     fig.suptitle(res.title)
@@ -268,7 +282,7 @@ def fig_utilisation_heatmap(ctx: Context) -> FigureResult:
     hi, lo = df.loc[df["util"].idxmax()], df.loc[df["util"].idxmin()]
     res.facts = {f"{k}_{a}": v for k, r in (("max", hi), ("min", lo)) for a, v in (
         ("group", group_label(ctx.lang, r["quota_group"])), ("field", field_label(ctx.lang, r["field"])),
-        ("design", ctx.dl(r["design"])), ("value", ctx.num(r["util"], 0) + "%"))}
+        ("design", ctx.dt(r["design"])), ("value", ctx.num(r["util"], 0) + "%"))}
     return res
 
 
@@ -285,18 +299,26 @@ def fig_complaints(ctx: Context) -> FigureResult:
         stats = [mean_ci(seeds.loc[seeds["design"] == d, col]) for d in designs]
         means = np.array([s[1] for s in stats])
         err = np.array([[m - s[2], s[3] - m] for m, s in zip(means, stats)]).T
-        ax.bar(range(len(designs)), means, yerr=np.nan_to_num(err), capsize=4, width=0.7,
-               color=[ctx.color(d) for d in designs], edgecolor="white", error_kw={"lw": 1.2})
-        ax.set_xticks(range(len(designs)), [ctx.dl(d, 14) for d in designs], fontsize="small")
-        ax.set(title=ctx.L(f"complaints.{key}"), ylabel=ctx.L("complaints.y") if key == "received" else "")
+        err[0] = np.minimum(err[0], means)  # a count cannot be negative: clip the CI at zero
+        bars = ax.bar(range(len(designs)), means, yerr=np.nan_to_num(err), capsize=4, width=0.7,
+                      color=[ctx.color(d) for d in designs], edgecolor="white", error_kw={"lw": 1.2})
+        ax.set_xticks([])
+        ax.set(title=ctx.L(f"complaints.{key}"), ylabel=wrap(ctx.L("complaints.y"), 34) if key == "received" else "")
         ax.grid(axis="x", visible=False)
         format_axis(ax, ctx.lang, "y")
         facts[f"{key}_list"] = _listing(dict(zip(designs, means)), ctx)
+    names = [ctx.dl(d) for d in designs]
+    fig.legend(bars, names, loc="outside lower center", ncols=2 if max(map(len, names)) <= 36 else 1,
+               frameon=False, fontsize="small")
     fig.suptitle(res.title)
     res.paths = save(fig, ctx.out, res.name)
     rate = (seeds[cols[1]] / seeds[cols[0]].where(seeds[cols[0]] > 0)).groupby(seeds["design"]).mean()
-    ext = _extremes(rate.reindex(designs).to_dict(), ctx, _pct(ctx))
-    res.facts = {**facts, "max_design": ext["max_design"], "max_value": ext["max_value"]}
+    rate = rate.reindex(designs).dropna()
+    if rate.empty or rate.max() <= 0:
+        facts["escalation"] = ctx.L("doc.escalation_none")
+    else:
+        facts["escalation"] = ctx.L("doc.escalation_max", design=ctx.dt(rate.idxmax()), value=_pct(ctx)(rate.max()))
+    res.facts = facts
     return res
 
 
@@ -307,33 +329,36 @@ def fig_allocation(ctx: Context) -> FigureResult:
                    "officers FROM allocation WHERE unit_kind = 'commune' GROUP BY run_dir, unit")
     if df.empty:
         raise Skip("allocation has no commune rows")
-    df = ctx.with_runs(df).groupby(["tier", "quota", "unit"], as_index=False)[["population", "officers"]].mean()
-    quotas = [q for q in ("uniform", "area_grouped") if q in set(df["quota"])]
-    quotas += sorted(set(df["quota"]) - set(quotas))
-    if len(quotas) < 2:
-        log.info("allocation figure: only the %s quota is present, nothing to compare it with", quotas[0])
+    df = ctx.with_runs(df).groupby(["tier", "quota", "design", "unit"], as_index=False)[
+        ["population", "officers"]].mean()  # the same in every seed
+    if df["quota"].nunique() < 2:
+        log.info("allocation figure: only the %s quota is present, nothing to compare it with", df["quota"].iloc[0])
     tiers = [t for t in ("three_tier", "two_tier") if t in set(df["tier"])] + sorted(
         set(df["tier"]) - {"three_tier", "two_tier"})
     fig, axes = facet_grid(len(tiers), panel_w=4.8, panel_h=3.9, sharey=True)
-    palette = {q: ctx.color(f"three_tier/{q}") for q in quotas}
-    markers = dict(zip(quotas, ("o", "D", "s", "^")))
-    items = []
+    markers = {"uniform": "o", "area_grouped": "D"}
+    items, handles, full_names = [], [], []
     for ax, tier in zip(axes, tiers):
-        for q in quotas:
-            d = df[(df["tier"] == tier) & (df["quota"] == q)]
-            if d.empty:
-                continue
-            ax.scatter(d["population"], d["officers"], color=palette[q], marker=markers.get(q, "o"), s=34,
-                       alpha=0.85, edgecolor="white", linewidth=0.4, label=ctx.L(f"quota.{q}"))
+        for design in [d for d in ctx.designs if d in set(df.loc[df["tier"] == tier, "design"])]:
+            d = df[df["design"] == design]
+            variant = design.partition(" [")[2]
+            name = ctx.L(f"quota.{d['quota'].iloc[0]}") + (f" [{variant}" if variant else "")
+            handles.append(ax.scatter(d["population"] / 1000, d["officers"], color=ctx.color(design), s=34,
+                                      alpha=0.85, marker=markers.get(d["quota"].iloc[0], "s"), edgecolor="white",
+                                      linewidth=0.4, label=name))
+            full_names.append(ctx.dl(design))
             per = d["population"] / d["officers"].where(d["officers"] > 0)
-            items.append(ctx.L("doc.alloc_item", quota=ctx.L(f"quota.{q}"), tier=ctx.L(f"tier.{tier}"),
-                               lo=ctx.num(d["officers"].min()), hi=ctx.num(d["officers"].max()),
-                               res_lo=ctx.num(per.min()), res_hi=ctx.num(per.max())))
+            items.append(ctx.L("doc.alloc_item", design=ctx.dt(design), officers=_range(d["officers"], ctx),
+                               residents=_range(per, ctx)))
         ax.set_title(ctx.L(f"tier.{tier}"), fontsize="medium")
         ax.set(xlabel=ctx.L("alloc.x"), ylabel=ctx.L("alloc.y"))
-        ax.set_ylim(bottom=0)
         format_axis(ax, ctx.lang, "both")
-    axes[0].legend(title=ctx.L("alloc.hue"), fontsize="small", title_fontsize="small", loc="upper left")
+        ax.label_outer()
+        if len(ax.get_legend_handles_labels()[1]) <= 3:
+            ax.legend(title=ctx.L("alloc.hue"), fontsize="small", title_fontsize="small", loc="upper left")
+    if not any(ax.get_legend() for ax in axes):  # many variants: one legend under the panels, full names
+        place_legend(fig, None, len(handles), handles, full_names)
+    axes[0].set_ylim(bottom=0)  # after plotting: the axes share y
     fig.suptitle(res.title)
     res.paths = save(fig, ctx.out, res.name)
     res.facts = {"quota_list": ctx.L("doc.list_sep").join(items)}
@@ -352,8 +377,8 @@ FIGURES = (
 )
 
 
-def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None) -> list[FigureResult]:
-    """Draw the whole pack into ``out`` (a folder); returns one result per figure, drawn or skipped."""
+def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None, names=None) -> list[FigureResult]:
+    """Draw the pack (or only the figures ``names``) into ``out``; one result per figure, drawn or skipped."""
     out = Path(out)
     own = con is None
     con = connect(runs) if own else con
@@ -362,13 +387,16 @@ def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None) -> list[Fi
     try:
         with report_style():
             for name, title, fn in FIGURES:
+                if names is not None and name not in names:
+                    continue
                 try:
                     results.append(fn(ctx))
                 except Skip as exc:
                     log.warning("figure %s skipped: %s", name, exc)
                     results.append(FigureResult(name, ctx.L(title), skipped=str(exc)))
                 except Exception as exc:  # a broken figure must not sink the report
-                    log.exception("figure %s failed", name)
+                    log.error("figure %s failed: %s: %s", name, type(exc).__name__, exc)
+                    log.debug("traceback of figure %s", name, exc_info=True)
                     results.append(FigureResult(name, ctx.L(title), skipped=f"{type(exc).__name__}: {exc}"))
     finally:
         if own:

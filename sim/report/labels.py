@@ -71,10 +71,10 @@ _EN: dict[str, str] = {
     "outcome.x": "Share of resolved dossiers (%)",
     # figure 4
     "load.title": "Commune backlog against population",
-    "load.x": "Population",
+    "load.x": "Population (thousands)",
     "load.y": "Mean backlog per commune (full scale)",
     "load.hue": "Quota group",
-    "load.hue_mapped": "Quota group (area-grouped scheme)",
+    "load.hue_mapped": "Quota group\n(area-grouped scheme)",
     # figure 5
     "heat.title": "Commune utilisation by quota group and field",
     "heat.x": "Field",
@@ -87,7 +87,7 @@ _EN: dict[str, str] = {
     "complaints.y": "Complaints (full scale, mean ± 95% CI)",
     # figure 7
     "alloc.title": "Staffing allocation: officers per commune",
-    "alloc.x": "Population",
+    "alloc.x": "Population (thousands)",
     "alloc.y": "Officers, all fields (full-scale quota)",
     "alloc.hue": "Quota",
     # comparison table
@@ -101,6 +101,7 @@ _EN: dict[str, str] = {
     "doc.intro": "{n_runs} runs, {n_designs} designs, seeds per design: {seeds}. Baseline for paired "
     "differences: {baseline}. Counts are at full scale; shares in %.",
     "doc.skipped": "Skipped or flagged run folders ({n}):",
+    "doc.variants": "Runs of one design whose configs differ in {keys} are compared as separate variants.",
     "doc.comparison": "Comparison of designs",
     "doc.figures": "Figures",
     "doc.fig_missing": "Not drawn: {reason}.",
@@ -117,19 +118,20 @@ _EN: dict[str, str] = {
     "{min_design} ({min_value}). Late share: {late_list}.",
     "doc.load": "Each point is a commune: its backlog averaged over days and seeds (full scale) against "
     "its population, coloured by quota group{mapped}. The most loaded commune is {top_name} under "
-    "{top_design} ({top_value}). Spearman correlation of backlog with population: {rho_list}.",
+    "{top_design} ({top_value}). Spearman correlation of backlog with population: {rho_list}. Panels in one row "
+    "share the y scale.",
     "doc.load_mapped": " (groups of the area-grouped scheme, also for uniform-quota runs)",
     "doc.heat": "Utilisation (busy over available officer hours) of communes by quota group and field, "
     "pooled over days and averaged over seeds. The most loaded cell is {max_group} × {max_field} under "
     "{max_design} ({max_value}); the least loaded is {min_group} × {min_field} under {min_design} "
     "({min_value}).",
     "doc.complaints": "Complaints received and escalated to a higher level (full scale, mean over seeds "
-    "with 95% CI). Received: {received_list}. Escalated: {escalated_list}. The escalation rate is highest "
-    "under {max_design} ({max_value}).",
-    "doc.alloc": "Officers per commune (all fields, full-scale quota) against population, for each "
-    "quota scheme. {quota_list}.",
-    "doc.alloc_item": "{quota} ({tier}): {lo}–{hi} officers per commune, {res_lo}–{res_hi} residents per "
-    "officer",
+    "with 95% CI). Received: {received_list}. Escalated: {escalated_list}.{escalation}",
+    "doc.escalation_max": " The escalation rate (escalated / received) is highest under {design} ({value}).",
+    "doc.escalation_none": " No complaint was escalated.",
+    "doc.alloc": "Officers per commune (all fields, full-scale quota) against population, per tier and "
+    "quota. {quota_list}.",
+    "doc.alloc_item": "{design}: {officers} officers per commune, {residents} residents per officer",
 }
 
 _VI: dict[str, str] = {
@@ -185,10 +187,10 @@ _VI: dict[str, str] = {
     "outcome.title": "Giải quyết hồ sơ trước hạn, đúng hạn và trễ hạn",
     "outcome.x": "Tỷ lệ trên tổng số hồ sơ đã giải quyết (%)",
     "load.title": "Tồn đọng cấp xã theo dân số",
-    "load.x": "Dân số",
+    "load.x": "Dân số (nghìn người)",
     "load.y": "Tồn đọng trung bình mỗi xã (quy mô đầy đủ)",
     "load.hue": "Nhóm biên chế",
-    "load.hue_mapped": "Nhóm biên chế (phương án theo nhóm)",
+    "load.hue_mapped": "Nhóm biên chế\n(phương án theo nhóm)",
     "heat.title": "Tỷ lệ sử dụng nhân lực cấp xã theo nhóm biên chế và lĩnh vực",
     "heat.x": "Lĩnh vực",
     "heat.y": "Nhóm biên chế",
@@ -198,7 +200,7 @@ _VI: dict[str, str] = {
     "complaints.escalated": "Chuyển lên cấp trên",
     "complaints.y": "Số khiếu nại (quy mô đầy đủ, trung bình ± KTC 95%)",
     "alloc.title": "Phân bổ biên chế: số công chức mỗi xã",
-    "alloc.x": "Dân số",
+    "alloc.x": "Dân số (nghìn người)",
     "alloc.y": "Số công chức, mọi lĩnh vực (định mức đầy đủ)",
     "alloc.hue": "Phương án biên chế",
     "table.metric": "Chỉ tiêu",
@@ -210,6 +212,8 @@ _VI: dict[str, str] = {
     "doc.intro": "{n_runs} lần chạy, {n_designs} phương án, số seed mỗi phương án: {seeds}. Phương án gốc "
     "để so sánh ghép cặp: {baseline}. Số lượng tính theo quy mô đầy đủ; tỷ lệ tính bằng %.",
     "doc.skipped": "Thư mục lần chạy bị bỏ qua hoặc cần lưu ý ({n}):",
+    "doc.variants": "Các lần chạy cùng phương án nhưng khác cấu hình ở {keys} được so sánh như các biến thể "
+    "riêng.",
     "doc.comparison": "So sánh các phương án",
     "doc.figures": "Biểu đồ",
     "doc.fig_missing": "Không vẽ được: {reason}.",
@@ -227,7 +231,8 @@ _VI: dict[str, str] = {
     "{min_design} ({min_value}). Tỷ lệ trễ hạn: {late_list}.",
     "doc.load": "Mỗi điểm là một xã: tồn đọng bình quân theo ngày và theo các lần chạy (quy mô đầy đủ) "
     "so với dân số, tô màu theo nhóm biên chế{mapped}. Xã chịu tải nặng nhất là {top_name} trong phương "
-    "án {top_design} ({top_value}). Hệ số tương quan Spearman giữa tồn đọng và dân số: {rho_list}.",
+    "án {top_design} ({top_value}). Hệ số tương quan Spearman giữa tồn đọng và dân số: {rho_list}. Các ô "
+    "cùng hàng dùng chung thang đo trục tung.",
     "doc.load_mapped": " (nhóm của phương án theo nhóm địa bàn, áp dụng cả cho các lần chạy biên chế "
     "đồng đều)",
     "doc.heat": "Tỷ lệ sử dụng nhân lực (giờ làm việc trên giờ có mặt) của cấp xã theo nhóm biên chế và "
@@ -235,12 +240,13 @@ _VI: dict[str, str] = {
     "{max_field} trong phương án {max_design} ({max_value}); thấp nhất là {min_group} × {min_field} trong "
     "phương án {min_design} ({min_value}).",
     "doc.complaints": "Số khiếu nại tiếp nhận và chuyển lên cấp trên (quy mô đầy đủ, trung bình qua các "
-    "lần chạy kèm KTC 95%). Tiếp nhận: {received_list}. Chuyển lên cấp trên: {escalated_list}. Tỷ lệ "
-    "chuyển lên cấp trên cao nhất ở phương án {max_design} ({max_value}).",
-    "doc.alloc": "Số công chức mỗi xã (mọi lĩnh vực, định mức quy mô đầy đủ) so với dân số, theo từng "
-    "phương án biên chế. {quota_list}.",
-    "doc.alloc_item": "{quota} ({tier}): {lo}–{hi} công chức mỗi xã, {res_lo}–{res_hi} người dân trên "
-    "một công chức",
+    "lần chạy kèm KTC 95%). Tiếp nhận: {received_list}. Chuyển lên cấp trên: {escalated_list}.{escalation}",
+    "doc.escalation_max": " Tỷ lệ chuyển lên cấp trên (số chuyển / số tiếp nhận) cao nhất ở phương án {design} "
+    "({value}).",
+    "doc.escalation_none": " Không có khiếu nại nào phải chuyển lên cấp trên.",
+    "doc.alloc": "Số công chức mỗi xã (mọi lĩnh vực, định mức quy mô đầy đủ) so với dân số, theo mô hình "
+    "chính quyền và phương án biên chế. {quota_list}.",
+    "doc.alloc_item": "{design}: {officers} công chức mỗi xã, {residents} người dân trên một công chức",
 }
 
 LABELS: dict[str, dict[str, str]] = {
@@ -264,7 +270,9 @@ def label(lang: str, key: str, default: str | None = None) -> str:
 
 
 def design_label(lang: str, design: str) -> str:
-    return label(lang, f"design.{design}", design)
+    """``three_tier/uniform`` -> its name; a variant keeps its ``[key=value]`` suffix untranslated."""
+    base, sep, rest = design.partition(" [")
+    return label(lang, f"design.{base}", base) + (f" [{rest}" if sep else "")
 
 
 def field_label(lang: str, field: str) -> str:
@@ -281,11 +289,18 @@ def fmt_num(x: float | None, lang: str = "en", digits: int | None = None) -> str
         return "–"
     if digits is None:
         ax = abs(x)
-        digits = 0 if ax >= 100 else 1 if ax >= 10 else 2 if ax >= 0.1 or ax == 0 else 3
+        digits = 0 if ax >= 100 or float(x).is_integer() else 1 if ax >= 10 else 2 if ax >= 0.1 or ax == 0 else 3
     s = f"{x:,.{digits}f}"
     if lang == "vi":
         s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return s.replace("-", "−") if s.startswith("-") else s
+
+
+def common_digits(values) -> int:
+    """Decimals that suit the largest magnitude among ``values`` (so a column or list reads evenly)."""
+    finite = [abs(v) for v in values if v is not None and v == v]
+    top = max(finite, default=0.0)
+    return 0 if top >= 100 else 1 if top >= 10 else 2 if top >= 0.1 or top == 0 else 3
 
 
 def fmt_pct(share: float | None, lang: str = "en", digits: int = 1) -> str:

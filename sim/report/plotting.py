@@ -29,7 +29,7 @@ DPI = 300
 DESIGN_COLORS = {"three_tier/uniform": "#0b5394", "three_tier/area_grouped": "#56b4e9",
                  "two_tier/uniform": "#c1440e", "two_tier/area_grouped": "#e69f00"}
 DESIGN_DASHES = {"uniform": "-", "area_grouped": "--"}
-OUTCOME_COLORS = {"early": "#1a9850", "on_time": "#91cf60", "late": "#d73027"}
+OUTCOME_COLORS = {"early": "#2166ac", "on_time": "#92c5de", "late": "#d6604d"}  # colour-blind safe
 RC = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],  # covers every Vietnamese diacritic
@@ -88,14 +88,19 @@ class Context:
         text = design_label(self.lang, design)
         return "\n".join(textwrap.wrap(text, width)) if width else text
 
+    def dt(self, design: str) -> str:
+        """A design name for running text (emphasised: the names contain commas)."""
+        return f"*{design_label(self.lang, design)}*"
+
     def color(self, design: str) -> str:
         if design in DESIGN_COLORS:
             return DESIGN_COLORS[design]
         extra = [d for d in self.designs if d not in DESIGN_COLORS]
-        return mpl.colors.to_hex(sns.color_palette("Set2", max(1, len(extra)))[extra.index(design)])
+        palette = sns.color_palette("Set2" if len(extra) <= 8 else "husl", max(1, len(extra)))
+        return mpl.colors.to_hex(palette[extra.index(design)])
 
     def dashes(self, design: str) -> str:
-        return DESIGN_DASHES.get(design.split("/")[-1], ":")
+        return DESIGN_DASHES.get(design.partition(" [")[0].split("/")[-1], ":")
 
     def num(self, x, digits=None) -> str:
         return fmt_num(x, self.lang, digits)
@@ -115,10 +120,10 @@ class NumberFormatter(Formatter):
 
     def set_locs(self, locs):
         super().set_locs(locs)
-        steps = np.diff(np.sort(np.asarray(locs, dtype=float)))
-        steps = steps[steps > 0]
-        step = float(steps.min()) if steps.size else 1.0
-        self.decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
+        locs = np.asarray(locs, dtype=float)
+        tol = 1e-6 * max(1.0, float(np.abs(locs).max(initial=0.0)))
+        # the fewest decimals that show every tick exactly (2.5 stays 2.5, not 2)
+        self.decimals = next((d for d in range(4) if np.all(np.abs(np.round(locs, d) - locs) < tol)), 4)
 
     def __call__(self, x, pos=None):
         return fmt_num(0.0 if abs(x) < 1e-12 else x, self.lang, self.decimals) + self.suffix
@@ -173,3 +178,37 @@ def group_order(groups: pd.DataFrame) -> list[str]:
     """Quota groups ordered by mean population, largest first ('uniform' last)."""
     order = groups.groupby("quota_group")["population"].mean().sort_values(ascending=False).index.tolist()
     return [g for g in order if g != "uniform"] + (["uniform"] if "uniform" in order else [])
+
+
+def group_palette(groups: list[str]) -> dict:
+    """Groups (largest first) to colours: dark = large. Each panel has its own groups (they differ by tier)."""
+    named = [g for g in groups if g != "uniform"]
+    return {**dict(zip(named, sns.color_palette("viridis", len(named)).as_hex())), "uniform": "#7f7f7f"}
+
+
+def label_top(ax, d: pd.DataFrame, xmid: float, yspan: float, n: int = 3) -> None:
+    """Name the ``n`` most loaded communes, nudging labels apart when their points are close."""
+    placed: list[tuple[float, float]] = []
+    for r in d.nlargest(n, "backlog").itertuples():
+        x, y = r.population / 1000, r.backlog
+        near = sum(abs(y - py) < 0.06 * yspan and abs(x - px) < 0.25 * xmid / 1000 for px, py in placed)
+        placed.append((x, y))
+        right = r.population > xmid
+        ax.annotate(r.unit_name, (x, y), xytext=(-5 if right else 5, 3 + 10 * near), textcoords="offset points",
+                    ha="right" if right else "left", fontsize=7.5, color="0.15")
+
+
+def place_legend(fig, ax, n_designs: int, handles=None, labels=None, title=None, loc="best") -> None:
+    """A legend inside ``ax`` for up to four designs; below the figure, one per line, for more (variants)."""
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    kw = {"title": title, "fontsize": "small", "title_fontsize": "small"}
+    if ax is not None and n_designs <= 4:
+        ax.legend(handles, labels, loc=loc, **kw)
+    else:  # grow the figure so the axes keep their height
+        fig.set_figheight(fig.get_figheight() + 0.24 * (len(handles) + (title is not None)) + 0.2)
+        fig.legend(handles, labels, loc="outside lower center", ncols=1, frameon=False, **kw)
+
+
+def wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width))

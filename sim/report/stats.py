@@ -8,6 +8,7 @@ independent means. Runs repeated with the same design and seed are averaged firs
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from .catalog import ReportError, summary_metrics
-from .labels import design_label, fmt_num, label
+from .labels import common_digits, design_label, fmt_num, label
 
 DEFAULT_BASELINE = "three_tier/uniform"
 KNOWN_ORDER = ("three_tier/uniform", "three_tier/area_grouped", "two_tier/uniform", "two_tier/area_grouped")
@@ -40,14 +41,18 @@ def mean_ci(values, level: float = 0.95) -> tuple[int, float, float, float]:
     return n, mean, mean - half, mean + half
 
 
+def _natural(text: str) -> list:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
+
+
 def design_order(designs) -> list[str]:
-    """The four contract designs in a fixed order, then any others alphabetically."""
+    """The four contract designs in a fixed order, then any others (variants) in natural order."""
     designs = set(designs)
-    return [d for d in KNOWN_ORDER if d in designs] + sorted(designs - set(KNOWN_ORDER))
+    return [d for d in KNOWN_ORDER if d in designs] + sorted(designs - set(KNOWN_ORDER), key=_natural)
 
 
 def choose_baseline(designs, baseline: str | None = None) -> str:
-    designs = sorted(set(designs))
+    designs = sorted(set(designs), key=_natural)  # alphabetical, numbers by value (budget=8000 < 10000)
     if not designs:
         raise ReportError("no designs to compare")
     if baseline is None:
@@ -87,20 +92,26 @@ def compare(runs: pd.DataFrame, baseline: str | None = None, metrics: list[str] 
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _fmt(metric: str, x: float, lang: str) -> str:
-    return fmt_num(100 * x if is_share(metric) else x, lang)
+def _fmt(metric: str, x: float, lang: str, digits: int) -> str:
+    return fmt_num(100 * x if is_share(metric) else x, lang, digits)
 
 
-def _cell(metric, mean, lo, hi, lang, signed=False) -> str:
+def _cell(metric, mean, lo, hi, lang, digits, signed=False) -> str:
     if not np.isfinite(mean):
         return "–"
-    m = _fmt(metric, mean, lang)
+    m = _fmt(metric, mean, lang, digits)
     if signed and mean > 0:
         m = "+" + m
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return m
-    sep = "; " if lang == "vi" else ", "  # the Vietnamese decimal mark is a comma
-    return f"{m} [{_fmt(metric, lo, lang)}{sep}{_fmt(metric, hi, lang)}]"
+    # "; " between the bounds: a comma is a thousands (en) or decimal (vi) mark
+    return f"{m} [{_fmt(metric, lo, lang, digits)}; {_fmt(metric, hi, lang, digits)}]"
+
+
+def _row_digits(comp: pd.DataFrame, metric: str) -> int:
+    """One number of decimals per metric row, from the size of its means."""
+    means = comp.loc[comp["metric"] == metric, "mean"]
+    return common_digits((100 * means if is_share(metric) else means).tolist())
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -124,8 +135,10 @@ def comparison_markdown(comp: pd.DataFrame, lang: str = "en", heading_level: int
     metrics = list(dict.fromkeys(comp["metric"]))
     idx = comp.set_index(["metric", "design"])
     h = "#" * heading_level
+    digits = {m: _row_digits(comp, m) for m in metrics}
     means = [[label(lang, f"metric.{m}", m)] + [
-        _cell(m, *idx.loc[(m, d), ["mean", "ci_low", "ci_high"]], lang) for d in designs] for m in metrics]
+        _cell(m, *idx.loc[(m, d), ["mean", "ci_low", "ci_high"]], lang, digits[m]) for d in designs]
+        for m in metrics]
     others = [d for d in designs if d != base]
     out = [f"{h} {label(lang, 'table.means_title')}", "",
            label(lang, "table.ci_note").format(n=_n_text(comp["n"])), "",
@@ -133,7 +146,8 @@ def comparison_markdown(comp: pd.DataFrame, lang: str = "en", heading_level: int
     if others:
         pp = f"({label(lang, 'table.pp')})"
         diffs = [[label(lang, f"metric.{m}", m).replace("(%)", pp)] + [
-            _cell(m, *idx.loc[(m, d), ["diff_vs_baseline", "diff_ci_low", "diff_ci_high"]], lang, signed=True)
+            _cell(m, *idx.loc[(m, d), ["diff_vs_baseline", "diff_ci_low", "diff_ci_high"]], lang, digits[m],
+                  signed=True)
             for d in others] for m in metrics]
         out += ["", f"{h} " + label(lang, "table.diff_title").format(baseline=design_label(lang, base)), "",
                 _md_table([label(lang, "table.metric")] + [design_label(lang, d) for d in others], diffs)]
