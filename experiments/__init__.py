@@ -1,0 +1,1 @@
+"""Calibration, validation and sensitivity analysis of govsim's defaults (issue 5)."""
