@@ -71,6 +71,7 @@ class ComplaintConfig:
     complex_share: float = 0.2
     limit_days: int = 30
     limit_days_complex: int = 45
+    expected_escalated_share: float = 0.08
 
 
 @dataclass
@@ -99,7 +100,8 @@ class TierConfig:
     escalation: List[str] = dc_field(default_factory=list)
     district_staff_rule: str = "none"
     district_staff_share: float = 0.0
-    department_officers: int = 700
+    department_officers: int = 1000
+    department_floor: int = 2
     district_relay_effort_hours: float = 0.5
     departments: Dict[str, List[str]] = dc_field(default_factory=dict)
 
@@ -260,6 +262,11 @@ def validate(cfg: DictConfig | Config) -> Config:
            f"tier.district_staff_rule must be none, workload or fixed, got {t.district_staff_rule!r}")
     _check(0 <= t.district_staff_share < 1, "tier.district_staff_share must be in [0, 1)")
     _check(_is_int(t.department_officers) and t.department_officers >= 0, "tier.department_officers must be >= 0")
+    _check(_is_int(t.department_floor) and t.department_floor >= 0, "tier.department_floor must be a whole number >= 0")
+    _check(t.department_officers >= t.department_floor * len(t.departments),
+           f"tier.department_officers {t.department_officers} is smaller than the floors: "
+           f"{len(t.departments)} departments x {t.department_floor}")
+    _check(0 <= c.complaints.expected_escalated_share <= 1, "complaints.expected_escalated_share must be in [0, 1]")
 
     q = c.quota
     _check(_is_int(q.budget) and q.budget > 0, f"quota.budget must be a whole number > 0, got {q.budget}")

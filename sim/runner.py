@@ -6,6 +6,7 @@ skips any run whose `summary.json` was written for the same resolved config.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import mesa
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -76,8 +78,23 @@ def run_scenario(cfg: Config, out_dir: str | Path | None = None, data_dir: str |
     result = summary(model, digest)
     if target is not None:
         _write_atomically(target, model, result, text)
+    if not keep_model:
+        release_model(model)
     return RunResult(summary=result, out_dir=target, model=model if keep_model else None,
                      wall_seconds=time.perf_counter() - started)
+
+
+def release_model(model: GovernanceModel) -> None:
+    """Let a finished model be garbage-collected.
+
+    Mesa 3.3's `Agent._ids` is a class-level dict keyed by model, so every model ever built stays in memory
+    (mesa issue #3179, fixed upstream by PR #3180): a sweep worker or a calibration loop running many models
+    would grow by a model per run. Call this when done with a model kept by `run_scenario(keep_model=True)`.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
+    gc.collect()
 
 
 def _write_atomically(target: Path, model: GovernanceModel, result: dict, text: str) -> None:

@@ -147,6 +147,9 @@ def expected_hours(cfg: Config, cat: Catalogue, weighted_pop: np.ndarray, commun
             np.add.at(district[:, f], commune_district, hours)
         else:
             to_city("inspectorate", f, hours.sum())
+        # Complaints that outlive their limit climb to the city inspectorate: staff it for them.
+        if level != LEVEL["city"]:
+            to_city("inspectorate", f, hours.sum() * cfg.complaints.expected_escalated_share)
 
     any_field = commune.sum(axis=0)
     any_field = any_field / any_field.sum() if any_field.sum() > 0 else np.full(N_FIELDS, 1 / N_FIELDS)

@@ -122,8 +122,9 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
     depts = list(cfg.tier.departments.items())
     dept_hours = np.array([sum((hours.city.get(fn, np.zeros(N_FIELDS)) for fn in fns), np.zeros(N_FIELDS))
                            for _, fns in depts]).reshape(-1, N_FIELDS)
-    weights = dept_hours.sum(axis=1) + 1e-9  # every department keeps a share
-    dept_total = largest_remainder(cfg.tier.department_officers, weights)
+    # Every department keeps a floor; the rest follows expected hours.
+    floor = cfg.tier.department_floor
+    dept_total = floor + largest_remainder(cfg.tier.department_officers - floor * len(depts), dept_hours.sum(axis=1))
     dept_staff = np.array([_one_field_at_least(t, h) for t, h in zip(dept_total, dept_hours)]).reshape(-1, N_FIELDS)
     served = {fn for _, fns in depts for fn in fns}
     missing = sorted({f for f in cat.proc_function} - served) + ([] if "inspectorate" in served else ["inspectorate"])
@@ -163,7 +164,7 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
     function_unit = {fn: n_c + n_d + j for j, (_, fns) in enumerate(depts) for fn in fns}
 
     full_staff = np.vstack([quota[list(FIELDS)].to_numpy()[kept], district_staff[used_districts],
-                            np.round(dept_staff * pop_share).astype(int)])
+                            np.where(dept_staff > 0, np.maximum(1, np.round(dept_staff * pop_share)), 0).astype(int)])
     staff = _scaled(full_staff, cfg.run.scale)
     allocation = _allocation_table(unit_code, unit_name, kind, full_staff, quota[keep], districts, used_districts)
     return World(cfg=cfg, catalogue=cat, unit_code=unit_code, unit_name=unit_name, unit_kind=kind,

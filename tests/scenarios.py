@@ -11,7 +11,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "geography"
 
 # A stressed small world: 5 old units / 3 new ones, demand high enough for queues, escalations, consultations.
 SMALL = [f"run.geography_dir={FIXTURE}", "demand.dossiers_per_year=60000", "complaints.letters_per_year=1500",
-         "quota.budget=120", "tier.department_officers=20", "run.days=120", "run.progress=false"]
+         "quota.budget=120", "tier.department_officers=60", "run.days=120", "run.progress=false"]
 
 
 def small_cfg(*overrides: str):
@@ -51,7 +51,7 @@ def mmc_cfg(geo: Path, servers: int, arrivals_per_hour: float, effort_hours: flo
         "complaints.letters_per_year=0", "catalogue.tasks=[]", "officer.absence_rate=0", "officer.cross_field=false",
         "officer.non_casework_per_commune=0", "officer.effort_cv=1.0", "officer.casework_hours_per_day=8",
         "officer.workday_hours=8", f"quota.budget={servers}", "quota.floor_per_commune=0",
-        "quota.field_mix={office_statistics: 1.0, land_construction: 0, justice_civil_status: 0, culture_society: 0, "
+        "tier.department_floor=0", "quota.field_mix={office_statistics: 1.0, land_construction: 0, justice_civil_status: 0, culture_society: 0, "
         "finance: 0, economy: 0}", "tier.department_officers=0",
         "catalogue.procedures=[{name: service, field: office_statistics, function: office, weight: 1, "
         f"tier: {{three_tier: commune, two_tier: commune}}, deadline_days: 5, effort_hours: {effort_hours}}}]",
