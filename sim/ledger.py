@@ -4,6 +4,11 @@ Each request carries its route: up to three legs (unit, officer hours), decided 
 that needs consultation goes commune -> the tier above -> back to the commune; a top-down task in the
 three-tier design goes district -> commune. Complaints can be re-routed up the escalation chain.
 Counters are kept per unit-field ("desk") and flushed to day arrays when each working day closes.
+
+Speed: the numpy columns are the record (metrics and the vectorised daily steps read them), but reading or
+writing one numpy element costs ~70-300 ns. The event loop touches single requests millions of times, so
+it goes through `ledger.rec`: memoryviews over the very same columns, whose scalar access returns plain
+Python ints and floats at list-like speed. Nothing is copied, so the two never disagree.
 """
 from __future__ import annotations
 
@@ -15,11 +20,21 @@ QUEUED, IN_SERVICE, TRANSIT, DONE = 0, 1, 2, 3
 MAX_LEGS = 3
 
 
+class Records:
+    """Scalar views of the ledger's columns for the event loop: `rec.status[rid]`, `rec.leg[rid]`, ...
+
+    Route columns are flat: leg `k` of request `rid` is at `rid * MAX_LEGS + k` (`rec.leg_unit`,
+    `rec.leg_hours`). The ledger rebinds these views when it grows, so hold on to `rec`, not to
+    `rec.status`, across a SimPy yield.
+    """
+
+
 class Ledger:
     def __init__(self, n_units: int, n_days: int, horizon: int, capacity: int = 1024):
         self.n = 0
         self._cap = 0
         self.n_desks = n_units * N_FIELDS
+        self.rec = Records()
         self._grow(max(capacity, 1024))
         self.paths: dict[int, list[int]] = {}  # units visited, only for requests that moved
         # Hot-path counters (Python lists are faster than numpy for scalar updates).
@@ -28,8 +43,12 @@ class Ledger:
         self.left_today = [0] * self.n_desks
         self.busy_today = [0.0] * self.n_desks  # officer clock hours, by the officer's own desk
         self.in_transit = 0
-        # Open requests per desk by deadline day: overdue backlog without scanning the requests.
+        # Open requests per desk by deadline day: overdue backlog without scanning the requests. The event
+        # loop only notes (desk, deadline) cells as flat indices; they are counted in when the day closes.
         self.open_by_deadline = np.zeros((self.n_desks, horizon + 2), dtype=np.int32)
+        self._deadline_width = horizon + 2
+        self._opened: list[int] = []
+        self._closed: list[int] = []
         # Day arrays: [day, desk].
         shape = (n_days, self.n_desks)
         self.day_arrivals = np.zeros(shape, dtype=np.int32)
@@ -45,6 +64,7 @@ class Ledger:
         "start_t": np.float64, "completion_t": np.float64, "status": np.int8, "leg": np.int8,
         "n_legs": np.int8, "consultations": np.int8, "escalations": np.int8,
     }
+    _HOT = ("kind", "field", "deadline_day", "start_t", "completion_t", "status", "leg", "n_legs", "consultations")
 
     def _grow(self, cap: int) -> None:
         for name, dtype in self._COLUMNS.items():
@@ -58,6 +78,21 @@ class Ledger:
                 new[: self.n] = getattr(self, name)[: self.n]
             setattr(self, name, new)
         self._cap = cap
+        self._bind_records()
+
+    def _bind_records(self) -> None:
+        for name in self._HOT:
+            setattr(self.rec, name, memoryview(getattr(self, name)))
+        self.rec.leg_unit = memoryview(self.leg_unit).cast("B").cast("i")
+        self.rec.leg_hours = memoryview(self.leg_hours).cast("B").cast("d")
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "rec"}  # memoryviews do not pickle
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.rec = Records()
+        self._bind_records()
 
     def add(self, **cols: np.ndarray) -> np.ndarray:
         """Append a batch of requests; returns their ids."""
@@ -74,18 +109,28 @@ class Ledger:
 
     # ------------------------------------------------------------ desk accounting
     def enter(self, rid: int, desk: int) -> None:
-        self.status[rid] = QUEUED
+        rec = self.rec
+        rec.status[rid] = QUEUED
         self.in_transit -= 1
         self.load[desk] += 1
         self.arrived_today[desk] += 1
-        self.open_by_deadline[desk, self.deadline_day[rid]] += 1
+        self._opened.append(desk * self._deadline_width + rec.deadline_day[rid])
 
     def leave(self, rid: int, desk: int) -> None:
         self.load[desk] -= 1
         self.left_today[desk] += 1
-        self.open_by_deadline[desk, self.deadline_day[rid]] -= 1
+        self._closed.append(desk * self._deadline_width + self.rec.deadline_day[rid])
+
+    def _count_open_by_deadline(self) -> None:
+        flat = self.open_by_deadline.reshape(-1)  # a view: updates land in open_by_deadline
+        for cells, sign in ((self._opened, 1), (self._closed, -1)):
+            if cells:
+                cell, count = np.unique(np.fromiter(cells, dtype=np.int64, count=len(cells)), return_counts=True)
+                flat[cell] += sign * count.astype(np.int32)
+                cells.clear()
 
     def close_day(self, day: int, available: np.ndarray) -> None:
+        self._count_open_by_deadline()
         self.day_arrivals[day] = self.arrived_today
         self.day_left[day] = self.left_today
         self.day_backlog[day] = self.load

@@ -71,8 +71,10 @@ class GovernanceModel(mesa.Model):
         clock_factor = self.workday_hours / cfg.officer.casework_hours_per_day
         staff = world.staff
         self.officer_desk = np.repeat(np.arange(staff.size), staff.ravel())
-        self.in_service_since = np.full(len(self.officer_desk), -1.0)
+        # Per officer, for the event loop as plain lists (scalar access); the day's close reads them vectorised.
+        self.in_service_since = [-1.0] * len(self.officer_desk)   # clock time of the current file's start
         self.absent = np.zeros(len(self.officer_desk), dtype=bool)
+        self.absent_today = self.absent.tolist()
         self.router = Router(self)
         for number, desk in enumerate(self.officer_desk):
             Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
@@ -116,34 +118,38 @@ class GovernanceModel(mesa.Model):
         batch = {k: np.concatenate([b[k] for b in batches if b]) for k in batches[0]}
         ids = self.router.file(batch)
         self.router.deliver_due(day)
-        self.absent = self.rngs["absences"].random(len(self.absent)) < self.cfg.officer.absence_rate
+        # An officer in the middle of a file comes in to finish it: absences start on a free morning.
+        draw = self.rngs["absences"].random(len(self.absent)) < self.cfg.officer.absence_rate
+        self.absent = draw & (np.asarray(self.in_service_since) < 0)
+        self.absent_today[:] = self.absent.tolist()
         self.env.process(self.intake(ids, batch["arrival_t"]))
 
     def intake(self, ids: np.ndarray, times: np.ndarray):
         """Files reach their first desk at their filing time (online ones filed at night: at opening)."""
         order = np.argsort(times, kind="stable")
         ids, times = ids[order], times[order]
-        ledger, units = self.ledger, self.units
+        ledger, units, env = self.ledger, self.units, self.env
         first = ledger.leg_unit[ids, 0].tolist()
         fields = ledger.field[ids].tolist()
         cuts = np.flatnonzero(np.diff(times)) + 1
-        for start, stop in zip(np.r_[0, cuts], np.r_[cuts, len(ids)]):
-            if times[start] > self.env.now:
-                yield self.env.timeout(times[start] - self.env.now)
+        ids, times = ids.tolist(), times.tolist()
+        for start, stop in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(ids)].tolist()):
+            if times[start] > env.now:
+                yield env.timeout(times[start] - env.now)
             for j in range(start, stop):
-                units[first[j]].receive(int(ids[j]), fields[j])
+                units[first[j]].receive(ids[j], fields[j])
 
     def close_day(self) -> None:
         """Book the day's officer hours, let citizens react to delays, escalate, collect."""
         day, ledger = self.today, self.ledger
         day_end = self.calendar.day_start(day + 1)
-        working = self.in_service_since >= 0
-        busy = day_end - np.maximum(self.in_service_since[working], self.day_opened)
+        since = np.array(self.in_service_since)
+        working = since >= 0
+        busy = day_end - np.maximum(since[working], self.day_opened)
         spill = np.bincount(self.officer_desk[working], weights=busy, minlength=ledger.n_desks)
         ledger.busy_today[:] = (np.asarray(ledger.busy_today) + spill).tolist()
-        self.in_service_since[working] = day_end
-        present = np.bincount(self.officer_desk[~self.absent], minlength=ledger.n_desks) * self.workday_hours
-        ledger.close_day(day, present)
+        since[working] = day_end
+        self.in_service_since[:] = since.tolist()
         if self.router.late_today:
             self.pending_complaints = Citizen.react_to_delays(self, self.router.late_today, day, self.rngs["reactions"])
             self.router.late_today = []
@@ -151,6 +157,8 @@ class GovernanceModel(mesa.Model):
         if len(overdue):
             go, stay = Citizen.consider_escalation(self, overdue, self.rngs["reactions"])
             self.router.escalate(go, stay, day)
+        present = np.bincount(self.officer_desk[~self.absent], minlength=ledger.n_desks) * self.workday_hours
+        ledger.close_day(day, present)  # after escalations, so the day's snapshot agrees with the transit count
         self.datacollector.collect(self)
         self.today += 1
 
@@ -174,8 +182,9 @@ class GovernanceModel(mesa.Model):
         return np.minimum(np.ceil(clock / grain) * grain, self.workday_hours - 1e-9)
 
     def _expected_requests(self) -> int:
-        d = self.cfg.demand
-        per_year = (d.dossiers_per_year + self.cfg.complaints.letters_per_year) * self.scale
+        world = self.world  # sized for the communes simulated, not the whole city
+        share = world.cohort_size.sum() / max(world.population_total, 1.0)
+        per_year = (world.cohort_demand.sum() + self.cfg.complaints.letters_per_year * share) * self.scale
         return int(per_year * self.cfg.run.days / 365 * 1.25) + 10_000
 
     def run_model(self, progress=None) -> None:

@@ -11,14 +11,14 @@ from collections import defaultdict
 
 import numpy as np
 
-from sim.ledger import DONE, TRANSIT
+from sim.ledger import DONE, MAX_LEGS, TRANSIT
 from sim.work import COMPLAINT, DOSSIER, FIELD_INDEX, INTERNAL, LEVEL, N_FIELDS, TASK
 from sim.world import COMMUNE, DISTRICT
 
 
 class Router:
     def __init__(self, model):
-        self.model = model
+        self.model, self.env, self.ledger = model, model.env, model.ledger
         world, cat = model.world, model.world.catalogue
         self.world, self.cat = world, cat
         self.three_tier = world.cfg.tier.districts
@@ -108,46 +108,49 @@ class Router:
     # ------------------------------------------------------------ hand-offs
     def after_service(self, rid: int, unit) -> None:
         """An officer finished a leg: pass the file on, or close it."""
-        ledger = self.model.ledger
-        ledger.leave(rid, unit.first_desk + int(ledger.field[rid]))
-        leg = ledger.leg[rid] + 1
-        if leg < ledger.n_legs[rid]:
-            ledger.leg[rid] = leg
-            if ledger.kind[rid] == DOSSIER and leg == 1:
-                ledger.consultations[rid] += 1
+        ledger = self.ledger
+        rec = ledger.rec
+        ledger.leave(rid, unit.first_desk + rec.field[rid])
+        leg = rec.leg[rid] + 1
+        if leg < rec.n_legs[rid]:
+            rec.leg[rid] = leg
+            if rec.kind[rid] == DOSSIER and leg == 1:
+                rec.consultations[rid] += 1
             self.send(rid)
             return
-        ledger.status[rid] = DONE
-        ledger.completion_t[rid] = self.model.env.now
-        kind = ledger.kind[rid]
+        rec.status[rid] = DONE
+        rec.completion_t[rid] = self.env.now
+        kind = rec.kind[rid]
         if kind == DOSSIER:
-            if self.model.today > ledger.deadline_day[rid]:
+            if self.model.today > rec.deadline_day[rid]:
                 self.late_today.append(rid)
         elif kind == COMPLAINT:
             self.open_complaints.discard(rid)
 
     def send(self, rid: int) -> None:
         """Move a file to the unit of its current leg, after the transfer delay."""
-        ledger = self.model.ledger
-        ledger.status[rid] = TRANSIT
+        ledger = self.ledger
+        rec = ledger.rec
+        rec.status[rid] = TRANSIT
         ledger.in_transit += 1
-        target = int(ledger.leg_unit[rid, ledger.leg[rid]])
-        ledger.paths.setdefault(rid, [int(ledger.leg_unit[rid, 0])]).append(target)
+        legs = rid * MAX_LEGS
+        target = rec.leg_unit[legs + rec.leg[rid]]
+        ledger.paths.setdefault(rid, [rec.leg_unit[legs]]).append(target)
         if self.delay == 0:
-            self.model.units[target].receive(rid, int(ledger.field[rid]))
+            self.model.units[target].receive(rid, rec.field[rid])
         else:
             self.inbox[self.model.today + self.delay].append(rid)
 
     def deliver_due(self, day: int) -> None:
-        ledger, units = self.model.ledger, self.model.units
+        rec, units = self.model.ledger.rec, self.model.units
         for rid in self.inbox.pop(day, []):
-            units[ledger.leg_unit[rid, ledger.leg[rid]]].receive(rid, int(ledger.field[rid]))
+            units[rec.leg_unit[rid * MAX_LEGS + rec.leg[rid]]].receive(rid, rec.field[rid])
 
     # ------------------------------------------------------------ escalation
     def overdue_complaints(self, day: int) -> np.ndarray:
         """Queued complaints past their legal limit that their owners have not yet decided on."""
         ledger = self.model.ledger
-        rids = np.fromiter((r for r in self.open_complaints if r not in self.declined), dtype=np.int64)
+        rids = np.fromiter(self.open_complaints - self.declined, dtype=np.int64)
         if len(rids) == 0:
             return rids
         waiting = (ledger.status[rids] == 0) & (ledger.deadline_day[rids] <= day)

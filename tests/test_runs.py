@@ -95,3 +95,12 @@ def test_sweep_resumes_without_rerunning(tmp_path):
     for p in summaries[1:]:
         assert p.stat().st_mtime_ns == stamps[p]
     assert summaries[0].is_file()
+
+
+def test_ledger_growing_mid_run_changes_nothing(monkeypatch):
+    from sim.model import GovernanceModel
+
+    normal = run_scenario(small_cfg("tier=three_tier")).summary
+    monkeypatch.setattr(GovernanceModel, "_expected_requests", lambda self: 1024)  # forces several regrowths
+    grown = run_scenario(small_cfg("tier=three_tier")).summary
+    assert grown == normal

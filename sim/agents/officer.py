@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import mesa
 
+from sim.ledger import MAX_LEGS
+
 
 class Officer(mesa.Agent):
     """A civil servant at a unit, with a field, a share of the day for casework, and absences.
@@ -27,22 +29,25 @@ class Officer(mesa.Agent):
 
     def work(self):
         """Take the next file, work it, pass it on; wait when there is nothing to do."""
-        model, unit, ledger = self.model, self.unit, self.model.ledger
-        env, busy, hours_of = model.env, ledger.busy_today, ledger.leg_hours
+        model, unit, router, me, field = self.model, self.unit, self.model.router, self.number, self.field
+        env, rec, busy, desk = model.env, model.ledger.rec, model.ledger.busy_today, self.desk
+        absent_today, in_service_since = model.absent_today, model.in_service_since
         while True:
-            if model.absent[self.number]:
+            if absent_today[me]:
                 yield env.timeout(model.next_opening() - env.now)
                 continue
-            rid, penalty = unit.next_request(self.field)
+            rid, penalty = unit.next_request(field)
             if rid < 0:
-                yield unit.wait_for_work(self)
+                yield unit.wait_for_work(field)
                 continue
-            if ledger.start_t[rid] != ledger.start_t[rid]:  # NaN: first time anyone works on it
-                ledger.start_t[rid] = env.now
             started = env.now
-            model.in_service_since[self.number] = started
-            yield env.timeout(hours_of[rid, ledger.leg[rid]] * penalty * self.clock_factor)
-            busy[self.desk] += env.now - max(started, model.day_opened)
-            model.in_service_since[self.number] = -1.0
+            if rec.start_t[rid] != rec.start_t[rid]:  # NaN: first time anyone works on it
+                rec.start_t[rid] = started
+            in_service_since[me] = started
+            effort = rec.leg_hours[rid * MAX_LEGS + rec.leg[rid]]
+            yield env.timeout(effort * penalty * self.clock_factor)
+            opened = model.day_opened  # hours worked before today's opening were booked at yesterday's close
+            busy[desk] += env.now - (started if started > opened else opened)
+            in_service_since[me] = -1.0
             self.completed += 1
-            model.router.after_service(rid, unit)
+            router.after_service(rid, unit)

@@ -10,8 +10,9 @@ from collections import deque
 
 import mesa
 import numpy as np
+import simpy
 
-from sim.ledger import IN_SERVICE, QUEUED
+from sim.ledger import IN_SERVICE, MAX_LEGS, QUEUED
 from sim.work import N_FIELDS
 
 
@@ -28,9 +29,12 @@ class Unit(mesa.Agent):
         self.population = population
         self.desks = [deque() for _ in range(N_FIELDS)]
         self.idle: list[list] = [[] for _ in range(N_FIELDS)]
+        self.n_idle = 0               # officers waiting, over all fields
         self.first_desk = index * N_FIELDS
         self.cross_field = model.cfg.officer.cross_field
         self.penalty = model.cfg.officer.cross_field_penalty
+        self.ledger, self.rec = model.ledger, model.ledger.rec
+        self.new_event = model.env.event
 
     @property
     def backlog(self) -> int:
@@ -43,35 +47,46 @@ class Unit(mesa.Agent):
 
     def receive(self, rid: int, field: int) -> None:
         """A request arrives at this unit's desk for `field`; wake an idle officer if there is one."""
-        self.model.ledger.enter(rid, self.first_desk + field)
+        self.ledger.enter(rid, self.first_desk + field)
         self.desks[field].append(rid)
-        waiting = self.idle[field]
-        if not waiting and self.cross_field:
-            waiting = next((w for w in self.idle if w), waiting)
-        if waiting:
-            waiting.pop().succeed()
+        if self.n_idle:
+            # The last idle officer of this field, or else (cross-field) of the first field that has one.
+            waiting = self.idle[field]
+            if not waiting and self.cross_field:
+                for waiting in self.idle:
+                    if waiting:
+                        break
+            if waiting:
+                self.n_idle -= 1
+                waiting.pop().succeed()
 
-    def wait_for_work(self, officer) -> "mesa.Agent":
-        event = self.model.env.event()
-        self.idle[officer.field].append(event)
+    def wait_for_work(self, field: int) -> simpy.Event:
+        """An event that the next arrival at this unit triggers, for an idle officer of `field`."""
+        event = self.new_event()
+        self.idle[field].append(event)
+        self.n_idle += 1
         return event
 
     def next_request(self, field: int) -> tuple[int, float]:
-        """The next request for an officer of `field`: (request id, effort multiplier), or (-1, 0)."""
-        rid = self._pop(self.desks[field])
-        if rid >= 0 or not self.cross_field:
-            return rid, 1.0
-        other = max(range(N_FIELDS), key=lambda f: len(self.desks[f]))
-        rid = self._pop(self.desks[other])
-        return rid, self.penalty
+        """The next request for an officer of `field`: (request id, effort multiplier), or (-1, 1)."""
+        desk = self.desks[field]
+        if desk:
+            rid = self._pop(desk)
+            if rid >= 0:
+                return rid, 1.0
+        if self.cross_field:
+            longest = max(self.desks, key=len)  # the first of the longest desks
+            if longest:
+                return self._pop(longest), self.penalty
+        return -1, 1.0
 
     def _pop(self, desk: deque) -> int:
-        status, unit, leg = self.model.ledger.status, self.model.ledger.leg_unit, self.model.ledger.leg
+        rec = self.rec
         while desk:
             rid = desk.popleft()
             # Skip entries left behind by an escalated complaint (it now sits in another unit's desk).
-            if status[rid] == QUEUED and unit[rid, leg[rid]] == self.index:
-                status[rid] = IN_SERVICE
+            if rec.status[rid] == QUEUED and rec.leg_unit[rid * MAX_LEGS + rec.leg[rid]] == self.index:
+                rec.status[rid] = IN_SERVICE
                 return rid
         return -1
 
