@@ -131,7 +131,24 @@ def run(cfg: DictConfig) -> float | None:
               f"{result.wall_seconds:.1f} s")
         print(headline(s).to_string())
         print(f"\nwritten to {out_dir}")
+        if scenario.run.report:
+            draw_charts(out_dir)
     return s["on_time_rate"]
+
+
+def draw_charts(out_dir: str) -> None:
+    """The chart pack for a single run (the same as `govsim-report OUT_DIR`)."""
+    from pathlib import Path
+
+    from sim.report import govsim_report
+
+    target = Path(out_dir) / "report"
+    try:
+        govsim_report(out_dir, out=target)
+    except Exception as exc:  # noqa: BLE001 - charts are a convenience; the run's tables are already written
+        print(f"govsim: charts not drawn ({str(exc).splitlines()[0]}); try: govsim-report {out_dir}", file=sys.stderr)
+        return
+    print(f"charts and report: {target}")
 
 
 def main() -> None:

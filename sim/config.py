@@ -40,6 +40,7 @@ class RunConfig:
     scale: float = 1.0
     out_dir: str = ""  # empty: Hydra's run directory
     progress: bool = True
+    report: bool = True  # a single run also draws its chart pack into <out_dir>/report
     write_requests: bool = True
     communes: List[str] = dc_field(default_factory=list)
     geography_dir: str = ""  # empty: the tables shipped in sim/data

@@ -39,7 +39,7 @@ class RunResult:
 def resolved_yaml(cfg: Config) -> str:
     """The resolved config, without the run's own output settings (they do not change results)."""
     data = OmegaConf.to_container(OmegaConf.structured(cfg))
-    data["run"] = {k: v for k, v in data["run"].items() if k not in ("out_dir", "progress")}
+    data["run"] = {k: v for k, v in data["run"].items() if k not in ("out_dir", "progress", "report")}
     return OmegaConf.to_yaml(data)
 
 
