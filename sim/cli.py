@@ -33,22 +33,21 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
-def sweep_variants(overrides: list[str]) -> list[list[str]]:
-    """Override lists that cover every value of every sweep (one sweep varied at a time)."""
+def sweep_options(overrides: list[str]) -> list[list[str]]:
+    """Each override as the list of `key=value` settings it stands for (one, or a sweep's values)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     try:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as exc:  # noqa: BLE001 - Hydra's parser errors run to several lines
         raise ConfigError(f"cannot parse the overrides: {str(exc).splitlines()[0]}") from None
-    options = []
-    for o in parsed:
-        key = o.get_key_element()
-        if o.is_sweep_override():
-            prefix = key + "="
-            options.append([prefix + v for v in o.sweep_string_iterator()])
-        else:
-            options.append([o.input_line])
+    return [[f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()] if o.is_sweep_override()
+            else [o.input_line] for o in parsed]
+
+
+def sweep_variants(overrides: list[str]) -> list[list[str]]:
+    """Override lists that cover every value of every sweep (one sweep varied at a time)."""
+    options = sweep_options(overrides)
     base = [opts[0] for opts in options]
     variants = [base]
     for i, opts in enumerate(options):
@@ -58,10 +57,8 @@ def sweep_variants(overrides: list[str]) -> list[list[str]]:
 
 
 def count_jobs(overrides: list[str]) -> int:
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    parsed = OverridesParser.create().parse_overrides(overrides)
-    return math.prod(len(list(o.sweep_string_iterator())) if o.is_sweep_override() else 1 for o in parsed)
+    """How many runs the sweep launches: the product of every sweep's number of values."""
+    return math.prod(len(opts) for opts in sweep_options(overrides))
 
 
 def sweeper_params(overrides: list[str]) -> list[str]:

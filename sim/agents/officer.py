@@ -20,7 +20,6 @@ class Officer(mesa.Agent):
         self.number = number          # index into the model's officer arrays
         self.clock_factor = clock_factor
         self.desk = unit.first_desk + field
-        self.completed = 0
         model.env.process(self.work())
 
     @property
@@ -49,5 +48,4 @@ class Officer(mesa.Agent):
             opened = model.day_opened  # hours worked before today's opening were booked at yesterday's close
             busy[desk] += env.now - (started if started > opened else opened)
             in_service_since[me] = -1.0
-            self.completed += 1
             router.after_service(rid, unit)
