@@ -285,23 +285,30 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(n.strip().isdigit(), f"quota.overrides entry {entry!r} must be CODE=officers, a whole number >= 0")
 
     cat = c.catalogue
+    # Every step of work takes time (the clock's wake-ups rely on it: see sim/clock.py).
     _check(len(cat.procedures) > 0, "catalogue.procedures is empty")
+    _check(cat.delay_complaint_effort_hours > 0, "catalogue.delay_complaint_effort_hours must be > 0")
+    _check(t.district_relay_effort_hours > 0, "tier.district_relay_effort_hours must be > 0")
     for p in cat.procedures:
         _check(p.field in FIELDS, f"procedure {p.name}: unknown field {p.field!r}")
         _check(p.weight >= 0 and p.effort_hours > 0, f"procedure {p.name}: weight must be >= 0 and effort_hours > 0")
         _check(_is_int(p.deadline_days) and p.deadline_days >= 0, f"procedure {p.name}: deadline_days must be >= 0")
         _check(0 <= p.consult_prob <= 1, f"procedure {p.name}: consult_prob must be in [0, 1]")
+        _check(p.consult_effort_hours > 0 and p.final_effort_share > 0,
+               f"procedure {p.name}: consult_effort_hours and final_effort_share must be > 0")
         level = p.tier.get(t.name)
         _check(level in LEVELS, f"procedure {p.name}: no competent tier for {t.name} (got {level!r})")
         _check(level != "district" or t.districts, f"procedure {p.name}: district tier in a design without districts")
     for s in cat.complaint_types:
         _check(s.field in FIELDS, f"complaint type {s.name}: unknown field {s.field!r}")
+        _check(s.effort_hours > 0, f"complaint type {s.name}: effort_hours must be > 0")
         level = s.first_instance.get(t.name)
         _check(level in LEVELS, f"complaint type {s.name}: no first-instance tier for {t.name}")
         _check(level != "district" or t.districts, f"complaint type {s.name}: district tier without districts")
     for task in cat.tasks:
         _check(task.field in FIELDS or task.field == "any", f"task {task.name}: unknown field {task.field!r}")
         _check(task.origin in ("city", "district"), f"task {task.name}: origin must be city or district")
+        _check(task.effort_hours > 0, f"task {task.name}: effort_hours must be > 0")
         _check(task.per_commune_per_year.get(t.name, 0) >= 0, f"task {task.name}: rate must be >= 0")
     return c
 

@@ -17,19 +17,22 @@ Parameters (all from the Hydra config; see conf/ for each default's source tag o
   top-down tasks from departments and districts.
 - run: days, start_date, seed, scale (fraction of demand and staff simulated).
 
-One Mesa step is one working day. SimPy's clock counts working hours; officers are long-lived SimPy
-processes that pull files from their unit's desks.
+One Mesa step is one working day. SimPy's clock counts working hours; officers pull files from their
+unit's desks, each file's end an event on SimPy's queue (sim/clock.py); a day's arrivals enter through one
+SimPy process.
 """
 from __future__ import annotations
 
+import gc
+
 import mesa
 import numpy as np
-import simpy
 
 from sim.agents.citizen import Citizen, Cohorts
 from sim.agents.officer import Officer
 from sim.agents.units import Commune, DistrictOffice, MunicipalDepartment
 from sim.calendar import WorkingCalendar
+from sim.clock import Clock
 from sim.config import Config
 from sim.ledger import Ledger
 from sim.routing import Router
@@ -54,7 +57,7 @@ class GovernanceModel(mesa.Model):
         self.season = np.asarray(cfg.demand.seasonality) / np.mean(cfg.demand.seasonality)
         self.limit_simple = np.array([cal.add_calendar_days(d, cfg.complaints.limit_days) for d in range(cal.n_days + 1)])
         self.limit_complex = np.array([cal.add_calendar_days(d, cfg.complaints.limit_days_complex) for d in range(cal.n_days + 1)])
-        self.env = simpy.Environment()
+        self.env = Clock()
         self.today = 0
         self.day_opened = 0.0
         self.ledger = Ledger(world.n_units, cal.n_days, horizon=len(cal.dates), capacity=self._expected_requests())
@@ -76,23 +79,26 @@ class GovernanceModel(mesa.Model):
         self.absent = np.zeros(len(self.officer_desk), dtype=bool)
         self.absent_today = self.absent.tolist()
         self.router = Router(self)
-        for number, desk in enumerate(self.officer_desk):
-            Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
+        self.officers = [Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
+                         for number, desk in enumerate(self.officer_desk)]
 
         # Citizens: cohorts placed in the communes by population.
         self.cohorts = Cohorts(world, cfg, self.rngs["citizens"], self.scale, self.working_days_per_year)
         c = self.cohorts
-        self.cohort_dossiers = np.zeros(len(c.size), dtype=np.int64)
+        # What the cohorts did, per cohort (the Citizen agents read these).
+        self.cohort_dossiers, self.cohort_late, self.cohort_complaints, self.cohort_escalations = \
+            np.zeros((4, len(c.size)), dtype=np.int64)
         self.citizens = [Citizen(self, i, int(c.commune[i]), float(c.size[i]), bool(c.urban[i]),
                                  float(c.online_propensity[i]), float(c.patience[i]), float(c.complaint_propensity[i]))
                          for i in range(len(c.size))]
         self.pending_complaints: dict = {}
+        # Daily totals, read from the arrays the agents share (no loop over thousands of agents per day).
         self.datacollector = mesa.DataCollector(model_reporters={
-            "backlog": lambda m: m.agents_by_type[Commune].agg("backlog", sum)
-            + sum(u.backlog for u in m.units if u.kind != "commune"),
-            "commune_backlog_max": lambda m: m.agents_by_type[Commune].agg("backlog", max),
-            "complaints_filed": lambda m: m.agents_by_type[Citizen].agg("complaints", sum),
-            "escalations": lambda m: m.agents_by_type[Citizen].agg("escalations", sum),
+            "backlog": lambda m: sum(m.ledger.load),
+            "commune_backlog_max": lambda m: int(m.unit_backlog()[world.unit_kind == COMMUNE].max()),
+            "late_dossiers": lambda m: int(m.cohort_late.sum()),
+            "complaints_filed": lambda m: int(m.cohort_complaints.sum()),
+            "escalations": lambda m: int(m.cohort_escalations.sum()),
             "officers_absent": lambda m: int(m.absent.sum()),
             "in_transit": lambda m: m.ledger.in_transit,
         })
@@ -122,6 +128,9 @@ class GovernanceModel(mesa.Model):
         draw = self.rngs["absences"].random(len(self.absent)) < self.cfg.officer.absence_rate
         self.absent = draw & (np.asarray(self.in_service_since) < 0)
         self.absent_today[:] = self.absent.tolist()
+        if day == 0:  # the first morning: every officer present looks for work, the others stay home
+            for officer in self.officers:
+                officer.take_next()
         self.env.process(self.intake(ids, batch["arrival_t"]))
 
     def intake(self, ids: np.ndarray, times: np.ndarray):
@@ -163,6 +172,10 @@ class GovernanceModel(mesa.Model):
         self.today += 1
 
     # ------------------------------------------------------------ helpers the agents use
+    def unit_backlog(self) -> np.ndarray:
+        """Requests open at each unit now (queued or in service)."""
+        return np.asarray(self.ledger.load).reshape(-1, N_FIELDS).sum(axis=1)
+
     def next_opening(self) -> float:
         return self.calendar.day_start(self.today + 1)
 
@@ -188,7 +201,13 @@ class GovernanceModel(mesa.Model):
         return int(per_year * self.cfg.run.days / 365 * 1.25) + 10_000
 
     def run_model(self, progress=None) -> None:
-        for _ in range(self.calendar.n_days):
-            self.step()
-            if progress is not None:
-                progress.update(1)
+        # The world lives as long as the run: keep the cyclic garbage collector from walking it again and again.
+        gc.collect()
+        gc.freeze()
+        try:
+            for _ in range(self.calendar.n_days):
+                self.step()
+                if progress is not None:
+                    progress.update(1)
+        finally:
+            gc.unfreeze()

@@ -106,8 +106,8 @@ class Router:
         return ids
 
     # ------------------------------------------------------------ hand-offs
-    def after_service(self, rid: int, unit) -> None:
-        """An officer finished a leg: pass the file on, or close it."""
+    def after_service(self, rid: int, unit, now: float) -> None:
+        """An officer finished a leg at `now`: pass the file on, or close it."""
         ledger = self.ledger
         rec = ledger.rec
         ledger.leave(rid, unit.first_desk + rec.field[rid])
@@ -119,7 +119,7 @@ class Router:
             self.send(rid)
             return
         rec.status[rid] = DONE
-        rec.completion_t[rid] = self.env.now
+        rec.completion_t[rid] = now
         kind = rec.kind[rid]
         if kind == DOSSIER:
             if self.model.today > rec.deadline_day[rid]:
@@ -171,6 +171,7 @@ class Router:
             commune = int(ledger.origin[rid])
             target = self.parent[commune] if nxt == LEVEL["district"] else self.inspectorate
             ledger.leave(rid, here * N_FIELDS + int(ledger.field[rid]))
+            self.model.units[here].left_behind += 1  # its desk entry stays; the unit skips it later
             ledger.leg_unit[rid, 0] = target
             ledger.escalations[rid] += 1
             ledger.deadline_day[rid] = self.model.complaint_limit_day(day, complex_case=False)

@@ -22,6 +22,8 @@ BAD = {
     "quota.overrides=['00004=-3']": "must be CODE=officers, a whole number >= 0",
     "officer.absence_rate=1.5": "officer.absence_rate",
     "run.start_date=2025-13-01": "run.start_date",
+    "tier.district_relay_effort_hours=0": "tier.district_relay_effort_hours must be > 0",
+    "catalogue.delay_complaint_effort_hours=0": "catalogue.delay_complaint_effort_hours must be > 0",
 }
 
 

@@ -7,9 +7,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim.agents.citizen import Citizen
+from sim.agents.units import Commune
 from sim.ledger import DONE, IN_SERVICE, QUEUED, TRANSIT
 from sim.metrics import requests_table, unit_daily_table
 from sim.runner import run_scenario
+from sim.work import COMPLAINT, DOSSIER
 from scenarios import mmc_cfg, small_cfg
 
 
@@ -42,6 +45,23 @@ def test_conservation_every_request_done_or_queued(tier):
     # The scenario is busy enough to exercise consultations and escalations.
     assert led.view("consultations").sum() > 0
     assert r.summary["dossiers_resolved"] + r.summary["backlog_end"] == pytest.approx(r.summary["dossiers_received"])
+
+
+def test_agents_and_collector_agree_with_the_ledger():
+    # The daily collector reads shared arrays, the agents expose the same counts: all must match the ledger.
+    r = run_scenario(small_cfg("tier=three_tier", "complaints.letters_per_year=20000", "citizen.escalation_prob=1.0",
+                               "citizen.late_complaint_prob=0.5"), keep_model=True)
+    model, led = r.model, r.model.ledger
+    kind = led.view("kind")
+    citizens, communes = model.agents_by_type[Citizen], model.agents_by_type[Commune]
+    last = model.datacollector.get_model_vars_dataframe().iloc[-1]
+    pending = len(model.pending_complaints.get("kind", []))  # raised at the last close, filed next morning
+    assert citizens.agg("dossiers", sum) == (kind == DOSSIER).sum()
+    assert citizens.agg("complaints", sum) == last["complaints_filed"] == (kind == COMPLAINT).sum() + pending
+    assert citizens.agg("late_dossiers", sum) == last["late_dossiers"] > 0
+    assert citizens.agg("escalations", sum) == last["escalations"] >= (led.view("escalations") > 0).sum() > 0
+    assert last["backlog"] == sum(unit.backlog for unit in model.units) == (led.view("status") <= IN_SERVICE).sum()
+    assert last["commune_backlog_max"] == communes.agg("backlog", max)
 
 
 def test_requests_never_finish_before_they_start():

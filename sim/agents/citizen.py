@@ -29,13 +29,23 @@ class Citizen(mesa.Agent):
         self.online_propensity = online_propensity
         self.patience = patience
         self.complaint_propensity = complaint_propensity
-        self.late_dossiers = 0
-        self.complaints = 0
-        self.escalations = 0
 
+    # What happened to the cohort: counted in the model's per-cohort arrays by the vectorised daily steps.
     @property
     def dossiers(self) -> int:
         return int(self.model.cohort_dossiers[self.number])
+
+    @property
+    def late_dossiers(self) -> int:
+        return int(self.model.cohort_late[self.number])
+
+    @property
+    def complaints(self) -> int:
+        return int(self.model.cohort_complaints[self.number])
+
+    @property
+    def escalations(self) -> int:
+        return int(self.model.cohort_escalations[self.number])
 
     # ------------------------------------------------------------ the day's new work (vectorised)
     @staticmethod
@@ -81,8 +91,7 @@ class Citizen(mesa.Agent):
     @staticmethod
     def _complaints(model, day, owner, ctype, complex_case, hours, clock, field, level, unit) -> dict:
         limit = np.where(complex_case, model.limit_complex[day], model.limit_simple[day])
-        for o in owner:
-            model.citizens[o].complaints += 1
+        np.add.at(model.cohort_complaints, owner, 1)
         return dict(kind=np.full(len(owner), COMPLAINT), rtype=ctype, field=field,
                     channel=np.full(len(owner), IN_PERSON), origin=model.cohorts.commune[owner], owner=owner,
                     arrival_t=model.day_opened + model.round_arrivals(clock), arrival_day=np.full(len(owner), day),
@@ -101,8 +110,7 @@ class Citizen(mesa.Agent):
         days_late = day - ledger.deadline_day[rids]
         p = cfg.citizen.late_complaint_prob * c.complaint_propensity[owner] * np.minimum(2.0, days_late / c.patience[owner])
         draw = rng.random(len(rids))
-        for o in owner:
-            model.citizens[o].late_dossiers += 1
+        np.add.at(model.cohort_late, owner, 1)
         rids, owner = rids[draw < p], owner[draw < p]
         k = len(rids)
         last = ledger.leg_unit[rids, ledger.n_legs[rids] - 1]
@@ -119,8 +127,7 @@ class Citizen(mesa.Agent):
         owner = model.ledger.owner[rids]
         p = np.minimum(1.0, model.cfg.citizen.escalation_prob * model.cohorts.complaint_propensity[owner])
         go = rng.random(len(rids)) < p
-        for o in owner[go]:
-            model.citizens[o].escalations += 1
+        np.add.at(model.cohort_escalations, owner[go], 1)
         return rids[go], rids[~go]
 
 

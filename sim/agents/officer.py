@@ -1,8 +1,13 @@
-"""Officers: one Mesa agent per civil servant, each a long-lived SimPy process."""
+"""Officers: one Mesa agent per civil servant, each working through its desk on SimPy's clock.
+
+An officer is always in one of three states: working on a file (its alarm rings when the file is done),
+idle (in its unit's list of officers to wake when work arrives), or away until the next morning.
+"""
 from __future__ import annotations
 
 import mesa
 
+from sim.clock import Alarm
 from sim.ledger import MAX_LEGS
 
 
@@ -20,32 +25,41 @@ class Officer(mesa.Agent):
         self.number = number          # index into the model's officer arrays
         self.clock_factor = clock_factor
         self.desk = unit.first_desk + field
-        model.env.process(self.work())
+        self.file = -1                # the request in hand
+        self.started = 0.0
+        self.env, self.rec, self.router = model.env, model.ledger.rec, model.router
+        self.busy, self.absent_today = model.ledger.busy_today, model.absent_today
+        self.in_service_since = model.in_service_since
+        self.done = Alarm(model.env, self.finish)
+        self.resume = self.take_next  # bound once: idle officers are woken millions of times
 
     @property
     def absent(self) -> bool:
         return bool(self.model.absent[self.number])
 
-    def work(self):
-        """Take the next file, work it, pass it on; wait when there is nothing to do."""
-        model, unit, router, me, field = self.model, self.unit, self.model.router, self.number, self.field
-        env, rec, busy, desk = model.env, model.ledger.rec, model.ledger.busy_today, self.desk
-        absent_today, in_service_since = model.absent_today, model.in_service_since
-        while True:
-            if absent_today[me]:
-                yield env.timeout(model.next_opening() - env.now)
-                continue
-            rid, penalty = unit.next_request(field)
-            if rid < 0:
-                yield unit.wait_for_work(field)
-                continue
-            started = env.now
-            if rec.start_t[rid] != rec.start_t[rid]:  # NaN: first time anyone works on it
-                rec.start_t[rid] = started
-            in_service_since[me] = started
-            effort = rec.leg_hours[rid * MAX_LEGS + rec.leg[rid]]
-            yield env.timeout(effort * penalty * self.clock_factor)
-            opened = model.day_opened  # hours worked before today's opening were booked at yesterday's close
-            busy[desk] += env.now - (started if started > opened else opened)
-            in_service_since[me] = -1.0
-            router.after_service(rid, unit)
+    def take_next(self, _event=None) -> None:
+        """Take the next file and start on it; with nothing to do, wait to be woken (or till tomorrow)."""
+        env = self.env
+        if self.absent_today[self.number]:
+            env.timeout(self.model.next_opening() - env.now).callbacks.append(self.resume)
+            return
+        rid, penalty = self.unit.next_request(self.field)
+        if rid < 0:
+            self.unit.wait_for_work(self)
+            return
+        rec, now = self.rec, env.now
+        first_start = rec.start_t[rid]
+        if first_start != first_start:  # NaN: first time anyone works on it
+            rec.start_t[rid] = now
+        self.file, self.started = rid, now
+        self.in_service_since[self.number] = now
+        self.done.ring_in(rec.leg_hours[rid * MAX_LEGS + rec.leg[rid]] * penalty * self.clock_factor)
+
+    def finish(self, _event) -> None:
+        """Done with this leg of the file: book the hours, pass the file on, take the next."""
+        now, opened, started = self.env.now, self.model.day_opened, self.started
+        # Hours worked before today's opening were booked at yesterday's close.
+        self.busy[self.desk] += now - (started if started > opened else opened)
+        self.in_service_since[self.number] = -1.0
+        self.router.after_service(self.file, self.unit, now)
+        self.take_next()

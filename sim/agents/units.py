@@ -1,8 +1,8 @@
 """Units of government: communes (wards), district offices and city departments.
 
 A unit keeps one queue ("desk") per field. Officers pull from their own desk first and, when it is empty
-and the design allows, from the unit's longest other desk at a penalty. An idle officer waits on an event
-that the next arrival at the unit triggers, so there is no SimPy process per request.
+and the design allows, from the unit's longest other desk at a penalty. An idle officer waits in the unit's
+idle list until the next arrival wakes it (`Clock.wake`), so there is no SimPy process per request.
 """
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from collections import deque
 
 import mesa
 import numpy as np
-import simpy
 
 from sim.ledger import IN_SERVICE, MAX_LEGS, QUEUED
 from sim.work import N_FIELDS
@@ -28,13 +27,15 @@ class Unit(mesa.Agent):
         self.name = name
         self.population = population
         self.desks = [deque() for _ in range(N_FIELDS)]
-        self.idle: list[list] = [[] for _ in range(N_FIELDS)]
+        self.idle: list[list] = [[] for _ in range(N_FIELDS)]  # officers waiting for work, by field
         self.n_idle = 0               # officers waiting, over all fields
+        self.n_entries = 0            # entries in all desks, including those left behind
+        self.left_behind = 0          # entries of complaints escalated away while queued here
         self.first_desk = index * N_FIELDS
         self.cross_field = model.cfg.officer.cross_field
         self.penalty = model.cfg.officer.cross_field_penalty
         self.ledger, self.rec = model.ledger, model.ledger.rec
-        self.new_event = model.env.event
+        self.wake = model.env.wake
 
     @property
     def backlog(self) -> int:
@@ -49,6 +50,7 @@ class Unit(mesa.Agent):
         """A request arrives at this unit's desk for `field`; wake an idle officer if there is one."""
         self.ledger.enter(rid, self.first_desk + field)
         self.desks[field].append(rid)
+        self.n_entries += 1
         if self.n_idle:
             # The last idle officer of this field, or else (cross-field) of the first field that has one.
             waiting = self.idle[field]
@@ -58,14 +60,12 @@ class Unit(mesa.Agent):
                         break
             if waiting:
                 self.n_idle -= 1
-                waiting.pop().succeed()
+                self.wake(waiting.pop().resume)
 
-    def wait_for_work(self, field: int) -> simpy.Event:
-        """An event that the next arrival at this unit triggers, for an idle officer of `field`."""
-        event = self.new_event()
-        self.idle[field].append(event)
+    def wait_for_work(self, officer) -> None:
+        """An idle officer waits here until an arrival wakes it."""
+        self.idle[officer.field].append(officer)
         self.n_idle += 1
-        return event
 
     def next_request(self, field: int) -> tuple[int, float]:
         """The next request for an officer of `field`: (request id, effort multiplier), or (-1, 1)."""
@@ -74,7 +74,7 @@ class Unit(mesa.Agent):
             rid = self._pop(desk)
             if rid >= 0:
                 return rid, 1.0
-        if self.cross_field:
+        if self.cross_field and self.n_entries:
             longest = max(self.desks, key=len)  # the first of the longest desks
             if longest:
                 return self._pop(longest), self.penalty
@@ -84,10 +84,13 @@ class Unit(mesa.Agent):
         rec = self.rec
         while desk:
             rid = desk.popleft()
-            # Skip entries left behind by an escalated complaint (it now sits in another unit's desk).
-            if rec.status[rid] == QUEUED and rec.leg_unit[rid * MAX_LEGS + rec.leg[rid]] == self.index:
-                rec.status[rid] = IN_SERVICE
-                return rid
+            self.n_entries -= 1
+            # Skip an entry left behind by an escalated complaint (it now sits in another unit's desk).
+            if self.left_behind and (rec.status[rid] != QUEUED or rec.leg_unit[rid * MAX_LEGS + rec.leg[rid]] != self.index):
+                self.left_behind -= 1
+                continue
+            rec.status[rid] = IN_SERVICE
+            return rid
         return -1
 
 
