@@ -75,7 +75,9 @@ class GovernanceModel(mesa.Model):
         staff = world.staff
         self.officer_desk = np.repeat(np.arange(staff.size), staff.ravel())
         # Per officer, for the event loop as plain lists (scalar access); the day's close reads them vectorised.
-        self.in_service_since = [-1.0] * len(self.officer_desk)   # clock time of the current file's start
+        # Clock time since which an officer's current file has hours not yet booked (its start, or the last
+        # close of day); -1 when idle.
+        self.in_service_since = [-1.0] * len(self.officer_desk)
         self.absent = np.zeros(len(self.officer_desk), dtype=bool)
         self.absent_today = self.absent.tolist()
         self.router = Router(self)
@@ -154,7 +156,7 @@ class GovernanceModel(mesa.Model):
         day_end = self.calendar.day_start(day + 1)
         since = np.array(self.in_service_since)
         working = since >= 0
-        busy = day_end - np.maximum(since[working], self.day_opened)
+        busy = day_end - since[working]
         spill = np.bincount(self.officer_desk[working], weights=busy, minlength=ledger.n_desks)
         ledger.busy_today[:] = (np.asarray(ledger.busy_today) + spill).tolist()
         since[working] = day_end

@@ -31,21 +31,10 @@ class Citizen(mesa.Agent):
         self.complaint_propensity = complaint_propensity
 
     # What happened to the cohort: counted in the model's per-cohort arrays by the vectorised daily steps.
-    @property
-    def dossiers(self) -> int:
-        return int(self.model.cohort_dossiers[self.number])
-
-    @property
-    def late_dossiers(self) -> int:
-        return int(self.model.cohort_late[self.number])
-
-    @property
-    def complaints(self) -> int:
-        return int(self.model.cohort_complaints[self.number])
-
-    @property
-    def escalations(self) -> int:
-        return int(self.model.cohort_escalations[self.number])
+    dossiers = property(lambda self: int(self.model.cohort_dossiers[self.number]))
+    late_dossiers = property(lambda self: int(self.model.cohort_late[self.number]))
+    complaints = property(lambda self: int(self.model.cohort_complaints[self.number]))
+    escalations = property(lambda self: int(self.model.cohort_escalations[self.number]))
 
     # ------------------------------------------------------------ the day's new work (vectorised)
     @staticmethod

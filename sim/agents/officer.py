@@ -26,7 +26,6 @@ class Officer(mesa.Agent):
         self.clock_factor = clock_factor
         self.desk = unit.first_desk + field
         self.file = -1                # the request in hand
-        self.started = 0.0
         self.env, self.rec, self.router = model.env, model.ledger.rec, model.router
         self.busy, self.absent_today = model.ledger.busy_today, model.absent_today
         self.in_service_since = model.in_service_since
@@ -51,15 +50,14 @@ class Officer(mesa.Agent):
         first_start = rec.start_t[rid]
         if first_start != first_start:  # NaN: first time anyone works on it
             rec.start_t[rid] = now
-        self.file, self.started = rid, now
+        self.file = rid
         self.in_service_since[self.number] = now
         self.done.ring_in(rec.leg_hours[rid * MAX_LEGS + rec.leg[rid]] * penalty * self.clock_factor)
 
     def finish(self, _event) -> None:
         """Done with this leg of the file: book the hours, pass the file on, take the next."""
-        now, opened, started = self.env.now, self.model.day_opened, self.started
-        # Hours worked before today's opening were booked at yesterday's close.
-        self.busy[self.desk] += now - (started if started > opened else opened)
+        now = self.env.now
+        self.busy[self.desk] += now - self.in_service_since[self.number]  # earlier days' hours: booked at their close
         self.in_service_since[self.number] = -1.0
         self.router.after_service(self.file, self.unit, now)
         self.take_next()
