@@ -9,6 +9,10 @@ Speed: the numpy columns are the record (metrics and the vectorised daily steps 
 writing one numpy element costs ~70-300 ns. The event loop touches single requests millions of times, so
 it goes through `ledger.rec`: memoryviews over the very same columns, whose scalar access returns plain
 Python ints and floats at list-like speed. Nothing is copied, so the two never disagree.
+
+Memory: the columns the event loop touches live side by side in one 64-byte record per request (a numpy
+structured array, aligned to cache lines), so serving a request from an old backlog costs one cache miss,
+not one per column. Each column is still a plain numpy view (`ledger.status`, ...), strided.
 """
 from __future__ import annotations
 
@@ -23,9 +27,8 @@ MAX_LEGS = 3
 class Records:
     """Scalar views of the ledger's columns for the event loop: `rec.status[rid]`, `rec.leg[rid]`, ...
 
-    Route columns are flat: leg `k` of request `rid` is at `rid * MAX_LEGS + k` (`rec.leg_unit`,
-    `rec.leg_hours`). The ledger rebinds these views when it grows, so hold on to `rec`, not to
-    `rec.status`, across a SimPy yield.
+    Route columns take two indices: leg `k` of request `rid` is `rec.leg_unit[rid, k]`, `rec.leg_hours[rid, k]`.
+    The ledger rebinds these views when it grows, so hold on to `rec`, not to `rec.status`, between events.
     """
 
 
@@ -58,22 +61,24 @@ class Ledger:
         self.day_busy = np.zeros(shape)
         self.day_available = np.zeros(shape)
 
-    _COLUMNS = {
-        "kind": np.int8, "rtype": np.int16, "field": np.int8, "channel": np.int8, "origin": np.int32,
-        "owner": np.int32, "arrival_t": np.float64, "arrival_day": np.int32, "deadline_day": np.int32,
-        "start_t": np.float64, "completion_t": np.float64, "status": np.int8, "leg": np.int8,
-        "n_legs": np.int8, "consultations": np.int8, "escalations": np.int8,
-    }
-    _HOT = ("kind", "field", "deadline_day", "start_t", "completion_t", "status", "leg", "n_legs", "consultations")
+    # What the event loop touches, one 64-byte record per request (offsets chosen so nothing pads).
+    _HOT = np.dtype([("kind", np.int8), ("field", np.int8), ("status", np.int8), ("leg", np.int8),
+                     ("n_legs", np.int8), ("consultations", np.int8), ("deadline_day", np.int32),
+                     ("leg_unit", np.int32, (MAX_LEGS,)), ("start_t", np.float64), ("completion_t", np.float64),
+                     ("leg_hours", np.float64, (MAX_LEGS,))], align=True)
+    _COLD = {"rtype": np.int16, "channel": np.int8, "origin": np.int32, "owner": np.int32, "arrival_t": np.float64,
+             "arrival_day": np.int32, "escalations": np.int8}
 
     def _grow(self, cap: int) -> None:
-        for name, dtype in self._COLUMNS.items():
+        hot = _aligned_records(cap, self._HOT)
+        hot["start_t"] = hot["completion_t"] = np.nan
+        if self._cap:
+            hot[: self.n] = self._hot[: self.n]
+        self._hot = hot
+        for name in self._HOT.names:
+            setattr(self, name, hot[name])
+        for name, dtype in self._COLD.items():
             new = np.full(cap, np.nan if dtype == np.float64 else 0, dtype=dtype)
-            if self._cap:
-                new[: self.n] = getattr(self, name)[: self.n]
-            setattr(self, name, new)
-        for name, dtype in (("leg_unit", np.int32), ("leg_hours", np.float64)):
-            new = np.zeros((cap, MAX_LEGS), dtype=dtype)
             if self._cap:
                 new[: self.n] = getattr(self, name)[: self.n]
             setattr(self, name, new)
@@ -81,16 +86,17 @@ class Ledger:
         self._bind_records()
 
     def _bind_records(self) -> None:
-        for name in self._HOT:
+        for name in self._HOT.names:
             setattr(self.rec, name, memoryview(getattr(self, name)))
-        self.rec.leg_unit = memoryview(self.leg_unit).cast("B").cast("i")
-        self.rec.leg_hours = memoryview(self.leg_hours).cast("B").cast("d")
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "rec"}  # memoryviews do not pickle
+        # memoryviews do not pickle, and the hot columns are views into `_hot`: pickle `_hot` alone.
+        return {k: v for k, v in self.__dict__.items() if k != "rec" and k not in self._HOT.names}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        for name in self._HOT.names:
+            setattr(self, name, self._hot[name])
         self.rec = Records()
         self._bind_records()
 
@@ -143,3 +149,10 @@ class Ledger:
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.n]
+
+
+def _aligned_records(n: int, dtype: np.dtype, align: int = 64) -> np.ndarray:
+    """`n` zeroed records whose first byte sits on a cache-line boundary."""
+    raw = np.zeros(n * dtype.itemsize + align, dtype=np.uint8)
+    start = -raw.ctypes.data % align
+    return raw[start: start + n * dtype.itemsize].view(dtype)

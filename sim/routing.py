@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from sim.ledger import DONE, MAX_LEGS, TRANSIT
+from sim.ledger import DONE, TRANSIT
 from sim.work import COMPLAINT, DOSSIER, FIELD_INDEX, INTERNAL, LEVEL, N_FIELDS, TASK
 from sim.world import COMMUNE, DISTRICT
 
@@ -133,9 +133,8 @@ class Router:
         rec = ledger.rec
         rec.status[rid] = TRANSIT
         ledger.in_transit += 1
-        legs = rid * MAX_LEGS
-        target = rec.leg_unit[legs + rec.leg[rid]]
-        ledger.paths.setdefault(rid, [rec.leg_unit[legs]]).append(target)
+        target = rec.leg_unit[rid, rec.leg[rid]]
+        ledger.paths.setdefault(rid, [rec.leg_unit[rid, 0]]).append(target)
         if self.delay == 0:
             self.model.units[target].receive(rid, rec.field[rid])
         else:
@@ -144,7 +143,7 @@ class Router:
     def deliver_due(self, day: int) -> None:
         rec, units = self.model.ledger.rec, self.model.units
         for rid in self.inbox.pop(day, []):
-            units[rec.leg_unit[rid * MAX_LEGS + rec.leg[rid]]].receive(rid, rec.field[rid])
+            units[rec.leg_unit[rid, rec.leg[rid]]].receive(rid, rec.field[rid])
 
     # ------------------------------------------------------------ escalation
     def overdue_complaints(self, day: int) -> np.ndarray:

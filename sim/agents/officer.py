@@ -8,7 +8,6 @@ from __future__ import annotations
 import mesa
 
 from sim.clock import Alarm
-from sim.ledger import MAX_LEGS
 
 
 class Officer(mesa.Agent):
@@ -52,7 +51,7 @@ class Officer(mesa.Agent):
             rec.start_t[rid] = now
         self.file = rid
         self.in_service_since[self.number] = now
-        self.done.ring_in(rec.leg_hours[rid * MAX_LEGS + rec.leg[rid]] * penalty * self.clock_factor)
+        self.done.ring_in(rec.leg_hours[rid, rec.leg[rid]] * penalty * self.clock_factor)
 
     def finish(self, _event) -> None:
         """Done with this leg of the file: book the hours, pass the file on, take the next."""

@@ -11,7 +11,7 @@ from collections import deque
 import mesa
 import numpy as np
 
-from sim.ledger import IN_SERVICE, MAX_LEGS, QUEUED
+from sim.ledger import IN_SERVICE, QUEUED
 from sim.work import N_FIELDS
 
 
@@ -86,7 +86,7 @@ class Unit(mesa.Agent):
             rid = desk.popleft()
             self.n_entries -= 1
             # Skip an entry left behind by an escalated complaint (it now sits in another unit's desk).
-            if self.left_behind and (rec.status[rid] != QUEUED or rec.leg_unit[rid * MAX_LEGS + rec.leg[rid]] != self.index):
+            if self.left_behind and (rec.status[rid] != QUEUED or rec.leg_unit[rid, rec.leg[rid]] != self.index):
                 self.left_behind -= 1
                 continue
             rec.status[rid] = IN_SERVICE
