@@ -81,8 +81,8 @@ class GovernanceModel(mesa.Model):
         self.absent = np.zeros(len(self.officer_desk), dtype=bool)
         self.absent_today = self.absent.tolist()
         self.router = Router(self)
-        self.officers = [Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
-                         for number, desk in enumerate(self.officer_desk)]
+        for number, desk in enumerate(self.officer_desk):
+            Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
 
         # Citizens: cohorts placed in the communes by population.
         self.cohorts = Cohorts(world, cfg, self.rngs["citizens"], self.scale, self.working_days_per_year)
@@ -131,7 +131,7 @@ class GovernanceModel(mesa.Model):
         self.absent = draw & (np.asarray(self.in_service_since) < 0)
         self.absent_today[:] = self.absent.tolist()
         if day == 0:  # the first morning: every officer present looks for work, the others stay home
-            for officer in self.officers:
+            for officer in self.agents_by_type[Officer]:  # in the order they were made
                 officer.take_next()
         self.env.process(self.intake(ids, batch["arrival_t"]))
 
