@@ -18,7 +18,7 @@ from sim.world import COMMUNE, DISTRICT
 
 class Router:
     def __init__(self, model):
-        self.model, self.env, self.ledger = model, model.env, model.ledger
+        self.model, self.ledger = model, model.ledger
         world, cat = model.world, model.world.catalogue
         self.world, self.cat = world, cat
         self.three_tier = world.cfg.tier.districts
