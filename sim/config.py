@@ -25,6 +25,7 @@ FIELDS = (
 TIERS = ("three_tier", "two_tier")
 QUOTAS = ("uniform", "area_grouped")
 LEVELS = ("commune", "district", "city")
+DISCIPLINES = ("due_date", "fifo")
 
 
 class ConfigError(ValueError):
@@ -54,6 +55,8 @@ class DemandConfig:
     citizens_per_agent: int = 1000
     urban_demand_factor: float = 1.2
     seasonality: List[float] = dc_field(default_factory=lambda: [1.0] * 12)
+    incomplete_share: float = 0.0        # dossiers sent back at the desk for supplementation
+    supplement_days_mean: float = 3.0    # working days until the citizen brings the missing papers
 
 
 @dataclass
@@ -84,6 +87,30 @@ class OfficerConfig:
     cross_field_penalty: float = 1.5
     non_casework_per_commune: int = 4
     effort_cv: float = 1.0
+    discipline: str = "due_date"  # due_date | fifo: which queued file an officer takes next
+
+
+@dataclass
+class LeadersConfig:
+    """Who signs results: a commune's chair and vice-chairs, a district's or department's heads."""
+    sign_off: bool = True
+    signing_hours_per_day: float = 2.5
+    minutes_per_file: float = 1.0
+    sessions_per_day: int = 2
+    commune_vice_chairs: Dict[str, int] = dc_field(default_factory=lambda: {"I": 2, "II": 2, "III": 1})
+    commune_classes: Dict[str, int] = dc_field(default_factory=lambda: {"I": 109, "II": 16, "III": 1})
+    district_signers: int = 4
+    department_signers: int = 4
+    department_max_utilisation: float = 0.7
+    delegate_certification: bool = False
+    delegated_sign_minutes: float = 1.0
+
+
+@dataclass
+class HandbackConfig:
+    """When a ready result goes back to the citizen: on the appointment date, or early."""
+    early_share_online: float = 0.5
+    early_share_in_person: float = 0.2
 
 
 @dataclass
@@ -132,6 +159,11 @@ class ProcedureSpec:
     consult_prob: float = 0.0
     consult_effort_hours: float = 1.0
     final_effort_share: float = 0.25
+    desk_hours: Optional[float] = None   # None: catalogue.desk_check_hours
+    wait_days: int = 0                   # calendar wait after the specialist step (posting, field check, tax)
+    wait_reason: str = ""
+    certification: bool = False          # a certification the chair may delegate [T24 L4128-4135]
+    cutoff_hours: Optional[float] = None  # filed this many working hours after opening or later: one day more
 
 
 @dataclass
@@ -158,6 +190,8 @@ class CatalogueConfig:
     procedures: List[ProcedureSpec] = dc_field(default_factory=list)
     complaint_types: List[ComplaintSpec] = dc_field(default_factory=list)
     delay_complaint_effort_hours: float = 2.0
+    desk_check_hours: float = 0.1   # 0: no desk-check step
+    desk_field: str = "office_statistics"
     tasks: List[TaskSpec] = dc_field(default_factory=list)
 
 
@@ -168,6 +202,8 @@ class Config:
     citizen: CitizenConfig = dc_field(default_factory=CitizenConfig)
     complaints: ComplaintConfig = dc_field(default_factory=ComplaintConfig)
     officer: OfficerConfig = dc_field(default_factory=OfficerConfig)
+    leaders: LeadersConfig = dc_field(default_factory=LeadersConfig)
+    handback: HandbackConfig = dc_field(default_factory=HandbackConfig)
     calendar: CalendarConfig = dc_field(default_factory=CalendarConfig)
     tier: TierConfig = dc_field(default_factory=TierConfig)
     quota: QuotaConfig = dc_field(default_factory=QuotaConfig)
@@ -223,6 +259,8 @@ def validate(cfg: DictConfig | Config) -> Config:
     _check(0 <= d.online_after_hours_share <= 1, "demand.online_after_hours_share must be in [0, 1]")
     _check(_is_int(d.citizens_per_agent) and d.citizens_per_agent >= 1,
            f"demand.citizens_per_agent must be a whole number >= 1, got {d.citizens_per_agent}")
+    _check(0 <= d.incomplete_share < 1, f"demand.incomplete_share must be in [0, 1), got {d.incomplete_share}")
+    _check(d.supplement_days_mean >= 1, f"demand.supplement_days_mean must be >= 1, got {d.supplement_days_mean}")
     _check(len(d.seasonality) == 12 and all(s > 0 for s in d.seasonality),
            "demand.seasonality must list 12 positive monthly factors")
 
@@ -245,6 +283,27 @@ def validate(cfg: DictConfig | Config) -> Config:
     _check(_is_int(o.non_casework_per_commune) and o.non_casework_per_commune >= 0,
            "officer.non_casework_per_commune must be a whole number >= 0")
     _check(o.effort_cv > 0, f"officer.effort_cv must be > 0, got {o.effort_cv}")
+    _check(o.discipline in DISCIPLINES,
+           f"officer.discipline must be one of {', '.join(DISCIPLINES)}, got {o.discipline!r}")
+
+    ld = c.leaders
+    _check(0 < ld.signing_hours_per_day <= o.workday_hours,
+           f"leaders.signing_hours_per_day must be in (0, workday_hours], got {ld.signing_hours_per_day}")
+    _check(ld.minutes_per_file > 0, f"leaders.minutes_per_file must be > 0, got {ld.minutes_per_file}")
+    _check(_is_int(ld.sessions_per_day) and 1 <= ld.sessions_per_day <= 8,
+           f"leaders.sessions_per_day must be a whole number in 1..8, got {ld.sessions_per_day}")
+    for cls, n in ld.commune_vice_chairs.items():
+        _check(_is_int(n) and 0 <= n <= 3, f"leaders.commune_vice_chairs.{cls} must be 0..3, got {n}")
+    _check(set(ld.commune_classes) <= set(ld.commune_vice_chairs) and sum(ld.commune_classes.values()) > 0,
+           "leaders.commune_classes must name classes of leaders.commune_vice_chairs, with counts summing to > 0")
+    for name in ("district_signers", "department_signers"):
+        v = getattr(ld, name)
+        _check(_is_int(v) and v >= 1, f"leaders.{name} must be a whole number >= 1, got {v}")
+    _check(0 < ld.department_max_utilisation <= 1, "leaders.department_max_utilisation must be in (0, 1]")
+    _check(ld.delegated_sign_minutes > 0, f"leaders.delegated_sign_minutes must be > 0, got {ld.delegated_sign_minutes}")
+    for name in ("early_share_online", "early_share_in_person"):
+        v = getattr(c.handback, name)
+        _check(0 <= v <= 1, f"handback.{name} must be in [0, 1], got {v}")
 
     cal = c.calendar
     for h in cal.holidays:
@@ -287,6 +346,8 @@ def validate(cfg: DictConfig | Config) -> Config:
     cat = c.catalogue
     # Every step of work takes time (the clock's wake-ups rely on it: see sim/clock.py).
     _check(len(cat.procedures) > 0, "catalogue.procedures is empty")
+    _check(cat.desk_check_hours >= 0, f"catalogue.desk_check_hours must be >= 0, got {cat.desk_check_hours}")
+    _check(cat.desk_field in FIELDS, f"catalogue.desk_field: unknown field {cat.desk_field!r}")
     _check(cat.delay_complaint_effort_hours > 0, "catalogue.delay_complaint_effort_hours must be > 0")
     _check(t.district_relay_effort_hours > 0, "tier.district_relay_effort_hours must be > 0")
     for p in cat.procedures:
@@ -296,6 +357,11 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(0 <= p.consult_prob <= 1, f"procedure {p.name}: consult_prob must be in [0, 1]")
         _check(p.consult_effort_hours > 0 and p.final_effort_share > 0,
                f"procedure {p.name}: consult_effort_hours and final_effort_share must be > 0")
+        _check(p.desk_hours is None or (p.desk_hours > 0 and cat.desk_check_hours > 0),
+               f"procedure {p.name}: desk_hours must be > 0 (and catalogue.desk_check_hours > 0 to have a desk step)")
+        _check(_is_int(p.wait_days) and 0 <= p.wait_days <= 60, f"procedure {p.name}: wait_days must be 0..60")
+        _check(p.cutoff_hours is None or 0 < p.cutoff_hours <= o.workday_hours,
+               f"procedure {p.name}: cutoff_hours must be in (0, workday_hours]")
         level = p.tier.get(t.name)
         _check(level in LEVELS, f"procedure {p.name}: no competent tier for {t.name} (got {level!r})")
         _check(level != "district" or t.districts, f"procedure {p.name}: district tier in a design without districts")

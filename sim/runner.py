@@ -126,7 +126,11 @@ def headline(result: dict) -> pd.DataFrame:
         ("early / on time / late", f"{result['resolved_early_share']:.1%} / {result['resolved_on_time_share']:.1%} / "
                                    f"{result['resolved_late_share']:.1%}"),
         ("mean / p90 delay (working days)", f"{result['mean_delay_days']:.2f} / {result['p90_delay_days']:.2f}"),
-        ("backlog at end (overdue share)", f"{result['backlog_end']:,.0f} ({result['backlog_end_overdue_share']:.1%})"),
+        ("open dossiers at end: within deadline / overdue",
+         f"{result['open_within_deadline']:,.0f} / {result['open_overdue']:,.0f}"),
+        ("days from ready to hand-back (mean)", f"{result['mean_ready_to_return_days']:.2f}"),
+        ("sent back for supplementation", f"{result['incomplete_returned']:,.0f}"),
+        ("sign-off wait (mean working hours)", f"{result['signoff_wait_mean_hours']:.2f}"),
         ("complaints received / escalated", f"{result['complaints_received']:,.0f} / {result['complaints_escalated']:,.0f}"),
         ("max commune backlog (unit)", f"{result['max_commune_backlog']:,.0f} ({result['max_commune_backlog_unit']})"),
         ("officer utilisation: all / communes / max commune",
