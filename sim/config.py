@@ -32,92 +32,101 @@ class ConfigError(ValueError):
 
 
 # ---------------------------------------------------------------- schema
+# One home for each default: the values live in conf/*.yaml, next to their source tags (docs/sources.md);
+# these dataclasses hold only names and types, every field `= MISSING`. This is Hydra's "Structured Config
+# schema" pattern (hydra.cc, tutorials/structured_config/schema and static_schema): one schema validates many
+# config files, here the options of each group (tier/two_tier.yaml and tier/three_tier.yaml give the same
+# keys different values), so a value in the schema would be the wrong one for at least one option.
+# The one exception is an optional field of a catalogue entry (ProcedureSpec below): YAML cannot state a
+# default for the items of a list, so its default lives here, with its tag, and nowhere else.
+# To add a setting: declare it here `= MISSING`, give its value and tag in conf/ (in every option of its
+# group). tests/test_defaults.py fails if the schema holds a value, or if a composed config misses one.
 @dataclass
 class RunConfig:
-    days: int = 365
-    start_date: str = "2025-07-01"
-    seed: int = 0
-    scale: float = 1.0
-    out_dir: str = ""  # empty: Hydra's run directory
-    progress: bool = True
-    report: bool = True  # a single run also draws its chart pack into <out_dir>/report
-    write_requests: bool = True
-    communes: List[str] = dc_field(default_factory=list)
-    geography_dir: str = ""  # empty: the tables shipped in sim/data
+    days: int = MISSING
+    start_date: str = MISSING
+    seed: int = MISSING
+    scale: float = MISSING
+    out_dir: str = MISSING  # empty: Hydra's run directory
+    progress: bool = MISSING
+    report: bool = MISSING  # a single run also draws its chart pack into <out_dir>/report
+    write_requests: bool = MISSING
+    communes: List[str] = MISSING
+    geography_dir: str = MISSING  # empty: the tables shipped in sim/data
 
 
 @dataclass
 class DemandConfig:
-    dossiers_per_year: float = 3571311
-    online_share: float = 0.589
-    online_after_hours_share: float = 0.5
-    citizens_per_agent: int = 1000
-    urban_demand_factor: float = 1.2
-    seasonality: List[float] = dc_field(default_factory=lambda: [1.0] * 12)
+    dossiers_per_year: float = MISSING
+    online_share: float = MISSING
+    online_after_hours_share: float = MISSING
+    citizens_per_agent: int = MISSING
+    urban_demand_factor: float = MISSING
+    seasonality: List[float] = MISSING
 
 
 @dataclass
 class CitizenConfig:
-    online_propensity_sd: float = 0.15
-    patience_days_mean: float = 5.0
-    complaint_propensity_mean: float = 1.0
-    complaint_propensity_sd: float = 0.3
-    late_complaint_prob: float = 0.04
-    escalation_prob: float = 0.5
+    online_propensity_sd: float = MISSING
+    patience_days_mean: float = MISSING
+    complaint_propensity_mean: float = MISSING
+    complaint_propensity_sd: float = MISSING
+    late_complaint_prob: float = MISSING
+    escalation_prob: float = MISSING
 
 
 @dataclass
 class ComplaintConfig:
-    letters_per_year: float = 77600
-    complex_share: float = 0.2
-    limit_days: int = 30
-    limit_days_complex: int = 45
-    expected_escalated_share: float = 0.08
+    letters_per_year: float = MISSING
+    complex_share: float = MISSING
+    limit_days: int = MISSING
+    limit_days_complex: int = MISSING
+    expected_escalated_share: float = MISSING
 
 
 @dataclass
 class OfficerConfig:
-    workday_hours: float = 8.0
-    casework_hours_per_day: float = 4.0
-    absence_rate: float = 0.05
-    cross_field: bool = True
-    cross_field_penalty: float = 1.5
-    non_casework_per_commune: int = 4
-    effort_cv: float = 1.0
+    workday_hours: float = MISSING
+    casework_hours_per_day: float = MISSING
+    absence_rate: float = MISSING
+    cross_field: bool = MISSING
+    cross_field_penalty: float = MISSING
+    non_casework_per_commune: int = MISSING
+    effort_cv: float = MISSING
 
 
 @dataclass
 class CalendarConfig:
-    holidays: List[str] = dc_field(default_factory=list)
-    transfer_delay_days: int = 1
-    arrival_resolution_minutes: float = 1.0
+    holidays: List[str] = MISSING
+    transfer_delay_days: int = MISSING
+    arrival_resolution_minutes: float = MISSING
 
 
 @dataclass
 class TierConfig:
     name: str = MISSING
     units: str = MISSING
-    districts: bool = False
-    escalation: List[str] = dc_field(default_factory=list)
-    district_staff_rule: str = "none"
-    district_staff_share: float = 0.0
-    department_officers: int = 1000
-    department_floor: int = 2
-    district_relay_effort_hours: float = 0.5
-    departments: Dict[str, List[str]] = dc_field(default_factory=dict)
+    districts: bool = MISSING
+    escalation: List[str] = MISSING
+    district_staff_rule: str = MISSING
+    district_staff_share: float = MISSING
+    department_officers: int = MISSING
+    department_floor: int = MISSING
+    district_relay_effort_hours: float = MISSING
+    departments: Dict[str, List[str]] = MISSING
 
 
 @dataclass
 class QuotaConfig:
     name: str = MISSING
-    budget: int = 9251
-    floor_per_commune: int = 8
-    field_mix: Dict[str, float] = dc_field(default_factory=dict)
-    method: str = "none"
-    n_groups: int = 1
-    bands: List[float] = dc_field(default_factory=list)
-    area_hours_per_km2: float = 0.0
-    overrides: List[str] = dc_field(default_factory=list)  # "CODE=officers" entries
+    budget: int = MISSING
+    floor_per_commune: int = MISSING
+    field_mix: Dict[str, float] = MISSING
+    method: str = MISSING
+    n_groups: int = MISSING
+    bands: List[float] = MISSING
+    area_hours_per_km2: float = MISSING
+    overrides: List[str] = MISSING  # "CODE=officers" entries
 
 
 @dataclass
@@ -126,12 +135,13 @@ class ProcedureSpec:
     field: str = MISSING
     function: str = MISSING
     weight: float = MISSING
-    tier: Dict[str, str] = dc_field(default_factory=dict)
+    tier: Dict[str, str] = MISSING
     deadline_days: int = MISSING
     effort_hours: float = MISSING
-    consult_prob: float = 0.0
-    consult_effort_hours: float = 1.0
-    final_effort_share: float = 0.25
+    # Optional in a catalogue entry: an entry that omits them gets these (item defaults: see the note above).
+    consult_prob: float = 0.0  # no consultation one tier up unless the entry says; assumption
+    consult_effort_hours: float = 1.0  # assumption
+    final_effort_share: float = 0.25  # assumption
 
 
 @dataclass
@@ -140,7 +150,7 @@ class ComplaintSpec:
     field: str = MISSING
     weight: float = MISSING
     effort_hours: float = MISSING
-    first_instance: Dict[str, str] = dc_field(default_factory=dict)
+    first_instance: Dict[str, str] = MISSING
 
 
 @dataclass
@@ -150,15 +160,15 @@ class TaskSpec:
     field: str = MISSING
     effort_hours: float = MISSING
     deadline_days: int = MISSING
-    per_commune_per_year: Dict[str, float] = dc_field(default_factory=dict)
+    per_commune_per_year: Dict[str, float] = MISSING
 
 
 @dataclass
 class CatalogueConfig:
-    procedures: List[ProcedureSpec] = dc_field(default_factory=list)
-    complaint_types: List[ComplaintSpec] = dc_field(default_factory=list)
-    delay_complaint_effort_hours: float = 2.0
-    tasks: List[TaskSpec] = dc_field(default_factory=list)
+    procedures: List[ProcedureSpec] = MISSING
+    complaint_types: List[ComplaintSpec] = MISSING
+    delay_complaint_effort_hours: float = MISSING
+    tasks: List[TaskSpec] = MISSING
 
 
 @dataclass
