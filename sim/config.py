@@ -25,6 +25,7 @@ FIELDS = (
 TIERS = ("three_tier", "two_tier")
 QUOTAS = ("uniform", "area_grouped")
 LEVELS = ("commune", "district", "city")
+MAX_DAYS = 3660  # ten years: the longest run; conf/config.yaml lists public holidays for 2025-2030
 
 
 class ConfigError(ValueError):
@@ -206,6 +207,17 @@ def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def _check_holiday_coverage(holidays: list[str], start: dt.date, days: int) -> None:
+    """Every calendar year the run touches has public holidays listed (an empty list: a run without any)."""
+    if not holidays:
+        return
+    end = start + dt.timedelta(days - 1)
+    listed = {dt.date.fromisoformat(str(h)).year for h in holidays}
+    missing = [y for y in range(start.year, end.year + 1) if y not in listed]
+    _check(not missing, f"calendar.holidays lists no public holiday in {', '.join(map(str, missing))} (the run goes "
+                        f"from {start} to {end}): add that year's holidays, or set calendar.holidays=[] to run without any")
+
+
 def validate(cfg: DictConfig | Config) -> Config:
     """Turn a composed config into a typed `Config`, or raise one ConfigError line."""
     if isinstance(cfg, DictConfig):
@@ -218,8 +230,9 @@ def validate(cfg: DictConfig | Config) -> Config:
     c: Config = cfg
     r = c.run
     _check(_is_int(r.days) and r.days >= 1, f"run.days must be a whole number >= 1, got {r.days}")
+    _check(r.days <= MAX_DAYS, f"run.days must be <= {MAX_DAYS} (ten years), got {r.days}")
     try:
-        dt.date.fromisoformat(str(r.start_date))
+        start = dt.date.fromisoformat(str(r.start_date))
     except ValueError:
         raise ConfigError(f"run.start_date must be a date YYYY-MM-DD, got {r.start_date!r}") from None
     _check(_is_int(r.seed) and r.seed >= 0, f"run.seed must be a whole number >= 0, got {r.seed}")
@@ -262,6 +275,7 @@ def validate(cfg: DictConfig | Config) -> Config:
             dt.date.fromisoformat(str(h))
         except ValueError:
             raise ConfigError(f"calendar.holidays has a bad date {h!r} (want YYYY-MM-DD)") from None
+    _check_holiday_coverage(cal.holidays, start, r.days)
     _check(_is_int(cal.transfer_delay_days) and cal.transfer_delay_days >= 0,
            "calendar.transfer_delay_days must be a whole number >= 0")
     _check(cal.arrival_resolution_minutes >= 0, "calendar.arrival_resolution_minutes must be >= 0")
