@@ -124,6 +124,12 @@ def preflight(argv: list[str]) -> int:
     from sim.world import build_world
 
     try:
+        if not multirun:
+            swept = [opts for opts in sweep_options(overrides) if len(opts) > 1]
+            if swept:
+                key = swept[0][0].split("=")[0]
+                raise ConfigError(f"{key} is given {len(swept[0])} values: add -m to sweep over them "
+                                  f"(govsim -m ...), or write a list as {key}=[a,b]")
         overrides = overrides + sweeper_params(overrides)
         check_writable(hydra_output_dir(argv, multirun), "hydra.sweep.dir" if multirun else "hydra.run.dir")
         worlds_seen = set()

@@ -226,7 +226,7 @@ def validate(cfg: DictConfig | Config) -> Config:
         try:
             cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
         except Exception as exc:  # noqa: BLE001 - OmegaConf's messages run to several lines
-            raise ConfigError(str(exc).splitlines()[0]) from None
+            raise ConfigError(describe_hydra_error(exc)) from None
     c: Config = cfg
     r = c.run
     _check(_is_int(r.days) and r.days >= 1, f"run.days must be a whole number >= 1, got {r.days}")
