@@ -1,4 +1,4 @@
-"""Fit the free parameters of the two-tier default to the targets of CALIBRATION.md section 4.
+"""Fit the free parameters of the two-tier default to the calibration targets of docs/sources.md.
 
     python experiments/calibrate.py [--trials N] [--seeds K] [--scale S] [--subset K] [--jobs J] [--dry-run]
 

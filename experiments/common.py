@@ -1,6 +1,6 @@
 """Shared pieces of the calibration, validation and sensitivity scripts (issue 5).
 
-- TARGETS: the calibration facts of /work/shared/CALIBRATION.md section 4, with their source tags.
+- TARGETS: the calibration targets of docs/sources.md, with their source tags.
 - Reduced runs that keep the full-scale queue structure: `run.scale=1.0` on a subset of communes
   (`rank_subset`, `district_pair`). See "Why subsets, not run.scale" below.
 - `configure`: compose a scenario and apply what the config cannot express directly (an effort multiplier,

@@ -1,4 +1,4 @@
-"""Validate the calibrated defaults against CALIBRATION.md section 4, with several seeds.
+"""Validate the calibrated defaults against the calibration targets of docs/sources.md, with several seeds.
 
     python experiments/validate.py [--seeds K] [--scale S] [--subset K] [--jobs J] [--with-sensitivity]
 

@@ -72,9 +72,11 @@ def run_scenario(cfg: Config, out_dir: str | Path | None = None, data_dir: str |
         from tqdm.auto import tqdm
         bar = tqdm(total=model.calendar.n_days, desc=f"{cfg.tier.name}/{cfg.quota.name} seed {cfg.run.seed}",
                    unit="day", leave=False)
-    model.run_model(bar)
-    if bar is not None:
-        bar.close()
+    try:
+        model.run_model(bar)
+    finally:  # also on Ctrl-C: the bar clears its line
+        if bar is not None:
+            bar.close()
     result = summary(model, digest)
     if target is not None:
         _write_atomically(target, model, result, text)
