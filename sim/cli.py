@@ -147,9 +147,30 @@ def preflight(argv: list[str]) -> int:
         fail(str(exc))
 
 
+def _after_ctrl_c(exc: BaseException) -> bool:
+    """Did this error come out of a Ctrl-C? (OmegaConf can replace a KeyboardInterrupt that lands inside it
+    with an error of its own; the interrupt stays in the error's context.)"""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 @hydra.main(config_path=str(config_dir()), config_name="config", version_base=None)
 def run(cfg: DictConfig) -> float | None:
     """One Hydra job: validate, simulate, write the run folder, print the summary."""
+    try:
+        return _run(cfg)
+    except Exception as exc:  # noqa: BLE001 - only to recognise a Ctrl-C in disguise
+        if _after_ctrl_c(exc):
+            raise KeyboardInterrupt from None
+        raise
+
+
+def _run(cfg: DictConfig) -> float | None:
     try:
         scenario = validate(cfg)
     except ConfigError as exc:
