@@ -379,9 +379,8 @@ FIGURES = (
 
 def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None, names=None, baseline: str | None = None,
                  boundaries=None) -> list[FigureResult]:
-    """Draw the pack (or only the figures ``names``) into ``out``: the charts, then the maps
-    (``sim.report.maps``; ``boundaries``: another GeoJSON of the current communes). One result per figure,
-    drawn or skipped."""
+    """Draw the pack (or only the figures ``names``) into ``out``, the charts then the maps (``maps.py``;
+    ``boundaries``: another GeoJSON of the communes); one result per figure, drawn or skipped."""
     from .maps import make_maps  # maps build on this module's Skip
 
     out = Path(out)

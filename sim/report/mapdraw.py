@@ -1,9 +1,9 @@
 """Drawing the commune maps with matplotlib: polygons, colour bars, and commune labels that do not overlap.
 
 Labels are placed deterministically after the figure's layout is fixed: each label (most extreme first)
-tries offsets around its commune, nearest ring first, and takes the first whose text box stays inside the
-panel and clear of the labels already placed and of the other labelled communes. A thin leader line joins
-label and commune.
+tries offsets around its commune on rings of growing radius and takes the cheapest: never over a label
+already placed or outside the panel, then covering as few labelled communes, leader-line crossings and
+other communes' centres as it can, then the nearest. A thin leader line joins label and commune.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ NO_DATA = "0.88"  # communes outside the run (a subset) or without a value
 EDGE = "white"
 LABEL_GID = "commune-label"
 # offsets tried around a commune: rings (points) x directions (east first, then the diagonals)
-RINGS = (12, 22, 34, 48, 64, 82, 104)
+RINGS = (12, 22, 34, 48, 64, 82, 104, 128, 156)
 DIRECTIONS = (0, 180, 30, 150, -30, -150, 60, 120, -60, -120, 90, -90)
 PAD = 2.0  # points of clear space around a label box
 
@@ -109,44 +109,60 @@ def text_box(ann, renderer, pad_px: float = 0.0) -> Bbox:
     return Text.get_window_extent(ann, renderer).padded(pad_px)
 
 
-def place_labels(ax, items, fontsize: float = 7.0) -> list:
-    """Annotate ``items`` = [(x, y, text, code)] in data coordinates, in priority order, without overlaps.
-    Call after :func:`freeze_layout`. Returns the annotations (gid ``commune-label``)."""
+def _inside(box: Bbox, pts: np.ndarray) -> int:
+    if len(pts) == 0:
+        return 0
+    return int(((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)).sum())
+
+
+def _cost(box: Bbox, anchor, ring: float, frame: Bbox, placed: list[Bbox], marks: np.ndarray,
+          centres: np.ndarray) -> float:
+    """Hard: overlapping a placed label, leaving the panel. Soft: covering a labelled commune or its
+    leader line crossing a placed label; covering other communes (the data); distance."""
+    cost = 1000.0 * sum(_overlaps(box, p) for p in placed)
+    cost += 0 if (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1) else 500
+    cost += 30.0 * _inside(box, marks)
+    t = np.linspace(0.0, 1.0, 9)[:, None]
+    line = np.asarray(anchor) + t * (np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2]) - anchor)
+    cost += 20.0 * sum(_inside(p, line) > 0 for p in placed)
+    return cost + 1.5 * _inside(box, centres) + ring / 20.0
+
+
+def place_labels(ax, items, avoid=(), fontsize: float = 7.0) -> list:
+    """Annotate ``items`` = [(x, y, text, code)] (data coordinates, in priority order) so that no two
+    labels overlap and each stays inside the panel, preferring spots that hide few of the points ``avoid``
+    (e.g. every commune's centre). Call after :func:`freeze_layout`. Returns the annotations (gid
+    ``commune-label-<panel>-<code>``)."""
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     pad = PAD * fig.dpi / 72
     frame = ax.get_window_extent(renderer)
-    anchors = [ax.transData.transform((x, y)) for x, y, _, _ in items]
+    anchors = np.array([ax.transData.transform((x, y)) for x, y, _, _ in items]).reshape(-1, 2)
+    centres = ax.transData.transform(np.asarray(avoid, dtype=float)) if len(avoid) else np.zeros((0, 2))
     placed: list[Bbox] = []
     out = []
+    panel = fig.axes.index(ax)
     for i, (x, y, text, code) in enumerate(items):
-        others = [a for j, a in enumerate(anchors) if j != i]
-        best, best_cost = None, math.inf
+        marks = np.delete(anchors, i, axis=0)
+        ann = ax.annotate(text, (x, y), xytext=(RINGS[0], 0), textcoords="offset points", fontsize=fontsize,
+                          color="0.1", gid=f"{LABEL_GID}-{panel}-{code}", annotation_clip=False,
+                          arrowprops={"arrowstyle": "-", "color": "0.25", "lw": 0.5, "shrinkA": 0, "shrinkB": 0},
+                          path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
+        best = (math.inf, None)
         for ring in RINGS:
             for angle in DIRECTIONS:
-                dx, dy = ring * math.cos(math.radians(angle)), ring * math.sin(math.radians(angle))
                 ha, va = _align(angle)
-                ann = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                  fontsize=fontsize, color="0.1", gid=LABEL_GID, annotation_clip=False,
-                                  arrowprops={"arrowstyle": "-", "color": "0.25", "lw": 0.5, "shrinkA": 0,
-                                              "shrinkB": 0},
-                                  path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
+                ann.xyann = (ring * math.cos(math.radians(angle)), ring * math.sin(math.radians(angle)))
+                ann.set_horizontalalignment(ha)
+                ann.set_verticalalignment(va)
                 box = text_box(ann, renderer, pad)
-                cost = sum(_overlaps(box, p) for p in placed) * 10
-                cost += sum(box.contains(px, py) for px, py in others) * 3
-                cost += 0 if (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
-                              and box.y1 <= frame.y1) else 5
-                if cost < best_cost:
-                    if best is not None:
-                        best[0].remove()
-                    best, best_cost = (ann, box), cost
-                else:
-                    ann.remove()
-                if best_cost == 0:
-                    break
-            if best_cost == 0:
-                break
-        ann, box = best
+                cost = _cost(box, anchors[i], ring, frame, placed, marks, centres)
+                if cost < best[0]:
+                    best = (cost, (ann.xyann, ha, va, box))
+        xyann, ha, va, box = best[1]
+        ann.xyann = xyann
+        ann.set_horizontalalignment(ha)
+        ann.set_verticalalignment(va)
         placed.append(box)
         out.append(ann)
         ax.plot([x], [y], marker="o", ms=2.2, color="0.1", zorder=3)
@@ -156,4 +172,5 @@ def place_labels(ax, items, fontsize: float = 7.0) -> list:
 def label_boxes(fig) -> list[Bbox]:
     """The text boxes of every commune label of ``fig`` (for checks)."""
     renderer = fig.canvas.get_renderer()
-    return [text_box(t, renderer) for ax in fig.axes for t in ax.texts if t.get_gid() == LABEL_GID]
+    return [text_box(t, renderer) for ax in fig.axes for t in ax.texts
+            if str(t.get_gid()).startswith(LABEL_GID)]

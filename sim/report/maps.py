@@ -122,26 +122,24 @@ def _panel_title(ctx: Context, title: str, designs) -> str:
     return title + ("\n" + ctx.L("map.apportioned") if any(_tier(d) == "three_tier" for d in designs) else "")
 
 
-def _footer(ctx: Context, fig, three_tier: bool, extra: str = "") -> None:
+def _footer(ctx: Context, fig, three_tier: bool, extra: str = "", grey: bool = False) -> None:
     parts = [extra] if extra else []
     if three_tier:
         parts.append(ctx.L("map.three_tier_note"))
-    parts += [ctx.L("map.no_data"), ctx.L("map.source")]
+    parts += ([ctx.L("map.no_data")] if grey else []) + [ctx.L("map.source")]
     width = int(fig.get_figwidth() * 19)
     text = "\n".join(line for p in parts for line in textwrap.wrap(p, width))
     fig.supxlabel(text, fontsize=6.5, color="0.3", x=0.01, ha="left", multialignment="left")
 
 
 def _fmt(ctx: Context, pct: bool, digits: int | None = None, signed: bool = False):
+    """Value formatter for labels and text; ``digits`` None: by the value's size (107, 7.3, 0.48)."""
     def f(v):
-        s = ctx.num(100 * v if pct else v, 1 if pct else digits)
+        a = abs(v)
+        d = 1 if pct else digits if digits is not None else 0 if a >= 100 else 1 if a >= 1 else 2
+        s = ctx.num(100 * v if pct else v, d)
         return ("+" + s if signed and v > 0 else s) + ("%" if pct else "")
     return f
-
-
-def _digits(values) -> int:
-    top = float(np.nanmax(np.abs(values))) if len(values) else 0.0
-    return 0 if top >= 100 else 1 if top >= 10 else 2
 
 
 def _extremes(values: pd.Series, how: str, n: int = N_LABELS) -> pd.Series:
@@ -156,7 +154,7 @@ def _extremes(values: pd.Series, how: str, n: int = N_LABELS) -> pd.Series:
 def _label(ax, md: MapData, top: pd.Series, fmt) -> None:
     frame = md.bnd.frame
     place_labels(ax, [(frame.at[c, "x"], frame.at[c, "y"], f"{md.names.get(c, c)} {fmt(v)}", c)
-                      for c, v in top.items()])
+                      for c, v in top.items()], avoid=frame[["x", "y"]].to_numpy())
 
 
 def _draw(ctx: Context, md: MapData, res: FigureResult, panels: list[tuple[str, pd.Series, set]], cmap, norm,
@@ -172,7 +170,8 @@ def _draw(ctx: Context, md: MapData, res: FigureResult, panels: list[tuple[str, 
     if pct:  # shares are stored 0-1 and shown as %
         cb.ax.yaxis.set_major_formatter(PercentFormatter(ctx.lang))
     fig.suptitle(res.title)
-    _footer(ctx, fig, three_tier, extra)
+    grey = any(set(md.bnd.codes) - set(v.dropna().index) - set(h) for _, v, h in panels)
+    _footer(ctx, fig, three_tier, extra, grey)
     freeze_layout(fig)
     tops = []
     for ax, (_, values, hatched) in zip(axes, panels):
@@ -213,7 +212,7 @@ def value_map(ctx: Context, md: MapData, name: str, metric: str) -> FigureResult
     by_design = {d: means[means["design"] == d].set_index("code")[metric] for d in designs}
     allv = np.concatenate([s.to_numpy(dtype=float) for s in by_design.values()])
     lo, hi, extend = _limits(allv, zero_floor=metric in ("backlog_per_1000", "officers_per_10k"))
-    fmt = _fmt(ctx, pct, _digits(allv))
+    fmt = _fmt(ctx, pct)
     panels = [(_panel_title(ctx, ctx.dl(d), [d]), by_design[d], set()) for d in designs]
     tops = _draw(ctx, md, res, panels, sns.color_palette(cmap_name, as_cmap=True), Normalize(lo, hi),
                  ctx.L(f"map.{metric}.cbar"), how, fmt, extend, any(_tier(d) == "three_tier" for d in designs),
@@ -261,7 +260,7 @@ def difference_map(ctx: Context, md: MapData, pairs=None, metric: str = "backlog
     sig = np.concatenate([d.loc[d["significant"], "mean"].to_numpy() for d in diffs.values()])
     m = float(np.abs(sig).max()) if sig.size else 1.0
     _, how, pct = METRICS[metric]
-    fmt = _fmt(ctx, pct, _digits(np.r_[sig, 0.0]), signed=True)
+    fmt = _fmt(ctx, pct, signed=True)
     panels = [(_panel_title(ctx, f"{ctx.dl(a)}\n− {ctx.dl(b)}", [a, b]),
                d["mean"], set(d.index[~d["significant"]])) for (a, b), d in diffs.items()]
     tops = _draw(ctx, md, res, panels, sns.color_palette("vlag", as_cmap=True), Normalize(-m, m),
