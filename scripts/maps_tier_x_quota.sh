@@ -17,5 +17,5 @@ govsim-report "$sweep" --out "$sweep/report"
 govsim-report "$sweep" --out "$sweep/report_vi" --lang vi
 ls "$sweep"/report/figures/map_*.png
 if [[ "${COPY:-0}" == 1 ]]; then
-  cp "$sweep/report/figures/map_backlog.png" "$sweep/report/figures/map_officers.png" docs/figures/
+  cp "$sweep/report/figures/map_backlog.png" "$sweep/report/figures/map_difference.png" docs/figures/
 fi

@@ -170,3 +170,20 @@ def test_paired_difference_colours_only_what_the_seeds_support():
     assert d.loc["00008", "significant"] and d.loc["00008", "mean"] == pytest.approx(-1.0)
     assert not d.loc["10030", "significant"]  # pure noise
     assert (d["n"] == 5).all()
+
+
+def test_officer_change_between_any_two_allocations():
+    from report_fixtures import _allocation
+    from sim.report.maps import officer_change
+
+    grouped, uniform = _allocation("two_tier", "area_grouped"), _allocation("two_tier", "uniform")
+    change = officer_change(grouped, uniform)
+    communes = grouped[grouped["unit_kind"] == "commune"]
+    expected = communes.groupby("unit")["officers"].sum() - uniform[uniform["unit_kind"] == "commune"].groupby(
+        "unit")["officers"].sum()
+    assert change.to_dict() == pytest.approx(expected.astype(float).to_dict())
+    # a three-tier allocation lands on today's communes: commune and district officers are all kept
+    three = _allocation("three_tier", "uniform")
+    kept = officer_change(three, uniform.iloc[0:0], tier_new="three_tier").sum()
+    assert kept == pytest.approx(three.loc[three["unit_kind"] == "commune", "officers"].sum()
+                                 + three.loc[(three["unit"] == "D001"), "officers"].sum())

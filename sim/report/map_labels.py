@@ -26,12 +26,12 @@ MAP_EN: dict[str, str] = {
     "map.officer_change.title": "Officers gained and lost against the uniform quota",
     "map.officer_change.cbar": "Officers gained (+) or lost (−)",
     "doc.map_backlog": "Each commune is coloured by its open requests per 1,000 residents, averaged over "
-    "working days and {seeds} seed(s) (full scale). Values range from {lo} to {hi}. Most loaded communes per "
+    "working days and seeds (n = {seeds}; full scale). Values range from {lo} to {hi}. Most loaded communes per "
     "design: {list}.",
     "doc.map_on_time": "Share of the dossiers filed in each commune that were resolved on time or early, mean "
-    "over {seeds} seed(s). Values range from {lo} to {hi}. Lowest on-time rates per design: {list}.",
-    "doc.map_utilisation": "Busy over available hours of the officers serving each commune, mean over {seeds} "
-    "seed(s). Values range from {lo} to {hi}. Most stretched communes per design: {list}.",
+    "over seeds (n = {seeds}). Values range from {lo} to {hi}. Lowest on-time rates per design: {list}.",
+    "doc.map_utilisation": "Busy over available hours of the officers serving each commune, mean over seeds "
+    "(n = {seeds}). Values range from {lo} to {hi}. Most stretched communes per design: {list}.",
     "doc.map_officers": "Casework officers per 10,000 residents under each design's quota (full scale). "
     "Values range from {lo} to {hi}. Fewest officers per resident, per design: {list}.",
     "doc.map_difference": "Paired differences over seeds in open requests per 1,000 residents. {list}",

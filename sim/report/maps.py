@@ -161,7 +161,7 @@ def _draw(ctx: Context, md: MapData, res: FigureResult, panels: list[tuple[str, 
           cbar_label: str, how: str, fmt, extend: str = "neither", three_tier: bool = False, extra: str = "",
           pct: bool = False):
     """One panel per (title, values by code, hatched codes); labels the extremes; saves; returns the labels."""
-    fig, axes = facet_grid(len(panels), panel_w=4.2, panel_h=4.7)
+    fig, axes = facet_grid(len(panels), panel_w=4.2 if len(panels) > 1 else 5.2, panel_h=4.7)
     setup_canvas(fig)
     for ax, (title, values, hatched) in zip(axes, panels):
         draw_communes(ax, md.bnd, values.to_dict(), cmap, norm, hatched)
@@ -169,7 +169,7 @@ def _draw(ctx: Context, md: MapData, res: FigureResult, panels: list[tuple[str, 
     cb = colorbar(fig, axes, cmap, norm, cbar_label, NumberFormatter(ctx.lang), extend)
     if pct:  # shares are stored 0-1 and shown as %
         cb.ax.yaxis.set_major_formatter(PercentFormatter(ctx.lang))
-    fig.suptitle(res.title)
+    fig.suptitle("\n".join(textwrap.wrap(res.title, int(fig.get_figwidth() * 7))))
     grey = any(set(md.bnd.codes) - set(v.dropna().index) - set(h) for _, v, h in panels)
     _footer(ctx, fig, three_tier, extra, grey)
     freeze_layout(fig)
