@@ -34,7 +34,9 @@ def sweep(tmp_path_factory):
 @pytest.fixture(scope="module")
 def reports(sweep, tmp_path_factory):
     """The full report of the sweep, once per language."""
-    return {lang: govsim_report(sweep, tmp_path_factory.mktemp(f"report_{lang}"), lang=lang) for lang in ("en", "vi")}
+    charts = [name for name, _, _ in FIGURES]  # the maps have their own tests (test_maps.py)
+    return {lang: govsim_report(sweep, tmp_path_factory.mktemp(f"report_{lang}"), lang=lang, figures=charts)
+            for lang in ("en", "vi")}
 
 
 def test_load_runs_finds_every_run(sweep):

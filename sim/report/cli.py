@@ -38,7 +38,7 @@ class ReportResult:
                  f"  comparison.csv   {self.comparison['metric'].nunique()} metrics x {designs} design(s), "
                  f"baseline {self.comparison['baseline'].iloc[0]}",
                  "  comparison.md",
-                 f"  figures/         {len(drawn)} of {len(self.figures)} figures (png, svg, pdf)",
+                 f"  figures/         {len(drawn)} of {len(self.figures)} figures and maps (png, svg, pdf)",
                  "  report.md"]
         lines += [f"  figure {f.name} not drawn: {f.skipped}" for f in self.figures if f.skipped]
         keys = variant_keys(self.runs)
@@ -48,10 +48,11 @@ class ReportResult:
 
 
 def govsim_report(dir, out=None, lang: str = "en", baseline: str | None = None,
-                  progress: bool | None = None, figures=None) -> ReportResult:
+                  progress: bool | None = None, figures=None, boundaries=None) -> ReportResult:
     """Report on the sweep under ``dir`` into ``out`` (default ``dir/report``); raises ReportError when
     there is nothing to report on. Skipped run folders are in ``result.problems``. ``figures``: names of
-    the figures to draw (default: all, see ``sim.report.figures.FIGURES``)."""
+    the figures to draw (default: all, see ``sim.report.figures.FIGURES`` and ``sim.report.maps.MAPS``).
+    ``boundaries``: a GeoJSON of the current communes for the maps (default: the shipped one)."""
     if lang not in LANGS:
         raise ReportError(f"unknown language {lang!r} (choose {' or '.join(LANGS)})")
     root = Path(dir)
@@ -64,12 +65,12 @@ def govsim_report(dir, out=None, lang: str = "en", baseline: str | None = None,
                           + (f"; {len(problems)} folder(s) skipped)" if problems else ")"))
     # the report compares variants: the design, split by config keys that vary within it (if any)
     compared = runs.assign(design=runs["variant"])
-    choose_baseline(compared["design"], baseline)  # fail on a bad --baseline before writing anything
+    base = choose_baseline(compared["design"], baseline)  # fail on a bad --baseline before writing anything
     out.mkdir(parents=True, exist_ok=True)
     files = [write_catalog(root, out, runs=runs)]
     comparison, paths = write_comparison(compared, out, baseline, lang)
     files += paths
-    figures = make_figures(compared, out / "figures", lang, names=figures)
+    figures = make_figures(compared, out / "figures", lang, names=figures, baseline=base, boundaries=boundaries)
     files += [p for f in figures for p in f.paths]
     sweep_name = root.resolve().name
     files.append(write_report(out, compared, comparison, figures, problems, lang, sweep_name))
@@ -84,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGS, default="en", help="language of labels and text (default: en)")
     p.add_argument("--baseline", metavar="TIER/QUOTA",
                    help="design to compare against (default: three_tier/uniform if present)")
+    p.add_argument("--boundaries", metavar="GEOJSON",
+                   help="commune boundaries for the maps (default: the shipped 2025 boundaries)")
     p.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
     return p
 
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     log.setLevel(logging.DEBUG if args.debug else logging.WARNING)
     log.propagate = False
     try:
-        result = govsim_report(args.dir, args.out, args.lang, args.baseline)
+        result = govsim_report(args.dir, args.out, args.lang, args.baseline, boundaries=args.boundaries)
     except ReportError as exc:
         print(f"govsim-report: error: {exc}", file=sys.stderr)
         return 2

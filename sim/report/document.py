@@ -17,7 +17,10 @@ log = logging.getLogger("sim.report")
 # figure file name -> text template key in labels.py
 TEXT_KEYS = {"backlog_over_time": "doc.backlog", "delay_distribution": "doc.delay",
              "outcome_shares": "doc.outcome", "commune_load": "doc.load", "utilisation_heatmap": "doc.heat",
-             "complaints": "doc.complaints", "staffing_allocation": "doc.alloc"}
+             "complaints": "doc.complaints", "staffing_allocation": "doc.alloc",
+             "map_backlog": "doc.map_backlog", "map_on_time": "doc.map_on_time",
+             "map_utilisation": "doc.map_utilisation", "map_difference": "doc.map_difference",
+             "map_officers": "doc.map_officers", "map_officer_change": "doc.map_officer_change"}
 
 
 def _seeds_text(runs: pd.DataFrame, lang: str) -> str:

@@ -1,4 +1,4 @@
-"""The chart pack: seven figures, each saved as PNG (300 dpi), SVG and PDF.
+"""The chart pack: seven charts (and the maps of ``maps.py``), each saved as PNG (300 dpi), SVG and PDF.
 
 Every figure aggregates inside DuckDB (only the needed columns are read from the parquet files) and
 returns a :class:`FigureResult` with the numbers the report text quotes. A figure that cannot be drawn
@@ -377,12 +377,16 @@ FIGURES = (
 )
 
 
-def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None, names=None) -> list[FigureResult]:
-    """Draw the pack (or only the figures ``names``) into ``out``; one result per figure, drawn or skipped."""
+def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None, names=None, baseline: str | None = None,
+                 boundaries=None) -> list[FigureResult]:
+    """Draw the pack (or only the figures ``names``) into ``out``, the charts then the maps (``maps.py``;
+    ``boundaries``: another GeoJSON of the communes); one result per figure, drawn or skipped."""
+    from .maps import make_maps  # maps build on this module's Skip
+
     out = Path(out)
     own = con is None
     con = connect(runs) if own else con
-    ctx = Context(con=con, runs=runs, out=out, lang=lang)
+    ctx = Context(con=con, runs=runs, out=out, lang=lang, baseline=baseline)
     results = []
     try:
         with report_style():
@@ -398,6 +402,7 @@ def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None, names=None
                     log.error("figure %s failed: %s: %s", name, type(exc).__name__, exc)
                     log.debug("traceback of figure %s", name, exc_info=True)
                     results.append(FigureResult(name, ctx.L(title), skipped=f"{type(exc).__name__}: {exc}"))
+            results += make_maps(ctx, names, boundaries)
     finally:
         if own:
             con.close()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .map_labels import MAP_EN, MAP_VI
+
 LANGS = ("en", "vi")
 
 _EN: dict[str, str] = {
@@ -250,8 +252,8 @@ _VI: dict[str, str] = {
 }
 
 LABELS: dict[str, dict[str, str]] = {
-    "en": _EN,
-    "vi": {k: unicodedata.normalize("NFC", v) for k, v in _VI.items()},
+    "en": {**_EN, **MAP_EN},
+    "vi": {k: unicodedata.normalize("NFC", v) for k, v in {**_VI, **MAP_VI}.items()},
 }
 
 

@@ -75,6 +75,7 @@ class Context:
     runs: pd.DataFrame
     out: Path
     lang: str = "en"
+    baseline: str | None = None  # the design paired differences are taken against (None: the default)
 
     @property
     def designs(self) -> list[str]:
