@@ -23,6 +23,8 @@ FIELDS = (
     "economy",
 )
 TIERS = ("three_tier", "two_tier")
+STAFFING = ("historical", "same_budget")
+COMMUNE_CLASSES = ("I", "II", "III")
 QUOTAS = ("uniform", "area_grouped")
 LEVELS = ("commune", "district", "city")
 
@@ -83,6 +85,7 @@ class OfficerConfig:
     cross_field: bool = True
     cross_field_penalty: float = 1.5
     non_casework_per_commune: int = 4
+    leaders_per_commune: int = 3  # chair + vice-chairs, part of non_casework_per_commune
     effort_cv: float = 1.0
 
 
@@ -94,10 +97,39 @@ class CalendarConfig:
 
 
 @dataclass
+class HistoricalStaffing:
+    """Three-tier posts as they were before 01/7/2025 (tier.staffing=historical); sources in three_tier.yaml."""
+    ward_posts: int = 15                  # civil-servant posts per pilot ward
+    ward_leaders: int = 3                 # chair + vice-chairs
+    ward_other_non_casework: int = 1      # military commander
+    ward_field_posts: Dict[str, float] = dc_field(default_factory=dict)  # casework posts per ward by field
+    commune_class: str = "I"              # class of every commune and town (I, II, III)
+    commune_posts: Dict[str, int] = dc_field(default_factory=dict)        # class -> cadres + civil servants
+    commune_civil_servants: Dict[str, int] = dc_field(default_factory=dict)  # class -> civil servants of those
+    commune_leaders: Dict[str, int] = dc_field(default_factory=dict)      # class -> chair + vice-chairs
+    commune_other_non_casework: int = 1   # military commander
+    commune_population_standard: int = 8000
+    commune_area_standard_km2: float = 30.0
+    town_population_standard: int = 8000
+    town_area_standard_km2: float = 14.0
+    extra_per_population_share: float = 0.5  # +1 civil servant per full share of the population standard above it
+    extra_per_area_share: float = 1.0        # +1 civil servant per full share of the area standard above it
+    commune_field_mix: Dict[str, float] = dc_field(default_factory=dict)  # casework mix in communes and towns
+    district_divisions: Dict[str, List[str]] = dc_field(default_factory=dict)  # district type -> divisions
+    division_field: Dict[str, str] = dc_field(default_factory=dict)     # division -> field of its casework
+    staff_per_division: float = 12.0      # mean over the city
+    district_split: str = "population"    # uniform | population: how division staff scale between districts
+    district_leaders: int = 4             # chair + vice-chairs of a district People's Committee
+
+
+@dataclass
 class TierConfig:
     name: str = MISSING
     units: str = MISSING
     districts: bool = False
+    staffing: str = "same_budget"  # three_tier: historical | same_budget; two_tier: same_budget only
+    historical: HistoricalStaffing = dc_field(default_factory=HistoricalStaffing)
+    department_leaders: int = 4
     escalation: List[str] = dc_field(default_factory=list)
     district_staff_rule: str = "none"
     district_staff_share: float = 0.0
@@ -244,6 +276,9 @@ def validate(cfg: DictConfig | Config) -> Config:
     _check(o.cross_field_penalty >= 1, "officer.cross_field_penalty must be >= 1")
     _check(_is_int(o.non_casework_per_commune) and o.non_casework_per_commune >= 0,
            "officer.non_casework_per_commune must be a whole number >= 0")
+    _check(_is_int(o.leaders_per_commune) and 0 <= o.leaders_per_commune <= o.non_casework_per_commune,
+           f"officer.leaders_per_commune must be a whole number in [0, non_casework_per_commune], "
+           f"got {o.leaders_per_commune}")
     _check(o.effort_cv > 0, f"officer.effort_cv must be > 0, got {o.effort_cv}")
 
     cal = c.calendar
@@ -267,6 +302,13 @@ def validate(cfg: DictConfig | Config) -> Config:
     _check(t.department_officers >= t.department_floor * len(t.departments),
            f"tier.department_officers {t.department_officers} is smaller than the floors: "
            f"{len(t.departments)} departments x {t.department_floor}")
+    _check(_is_int(t.department_leaders) and t.department_leaders >= 0,
+           "tier.department_leaders must be a whole number >= 0")
+    _check(t.staffing in STAFFING, f"tier.staffing must be historical or same_budget, got {t.staffing!r}")
+    _check(t.staffing == "same_budget" or t.districts,
+           f"tier.staffing={t.staffing} applies to three_tier only ({t.name} is staffed by the quota rule: same_budget)")
+    if t.staffing == "historical":
+        _validate_historical(t.historical)
     _check(0 <= c.complaints.expected_escalated_share <= 1, "complaints.expected_escalated_share must be in [0, 1]")
 
     q = c.quota
@@ -311,6 +353,48 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(task.effort_hours > 0, f"task {task.name}: effort_hours must be > 0")
         _check(task.per_commune_per_year.get(t.name, 0) >= 0, f"task {task.name}: rate must be >= 0")
     return c
+
+
+def _validate_historical(h: HistoricalStaffing) -> None:
+    p = "tier.historical"
+    for name in ("ward_posts", "ward_leaders", "ward_other_non_casework", "commune_other_non_casework",
+                 "commune_population_standard", "district_leaders"):
+        v = getattr(h, name)
+        _check(_is_int(v) and v >= 0, f"{p}.{name} must be a whole number >= 0, got {v}")
+    _check(h.ward_leaders + h.ward_other_non_casework <= h.ward_posts,
+           f"{p}: ward_leaders + ward_other_non_casework exceed ward_posts ({h.ward_posts})")
+    for name in ("ward_field_posts", "commune_field_mix"):
+        mix = getattr(h, name)
+        _check(bool(mix) and all(f in FIELDS for f in mix), f"{p}.{name} must map fields ({', '.join(FIELDS)}) "
+               f"to posts, got {dict(mix)}")
+        _check(all(v >= 0 for v in mix.values()) and sum(mix.values()) > 0, f"{p}.{name} must be >= 0, not all 0")
+    casework = h.ward_posts - h.ward_leaders - h.ward_other_non_casework
+    _check(abs(sum(h.ward_field_posts.values()) - casework) < 0.01,
+           f"{p}.ward_field_posts add up to {sum(h.ward_field_posts.values()):g}, not the {casework} casework posts "
+           f"of a ward (ward_posts - ward_leaders - ward_other_non_casework)")
+    _check(h.commune_class in COMMUNE_CLASSES, f"{p}.commune_class must be I, II or III, got {h.commune_class!r}")
+    for name in ("commune_posts", "commune_civil_servants", "commune_leaders"):
+        table = getattr(h, name)
+        _check(set(table) == set(COMMUNE_CLASSES) and all(_is_int(v) and v >= 0 for v in table.values()),
+               f"{p}.{name} must give a whole number >= 0 for each class I, II, III, got {dict(table)}")
+    for k in COMMUNE_CLASSES:
+        _check(h.commune_civil_servants[k] + h.commune_leaders[k] <= h.commune_posts[k],
+               f"{p}: class {k} civil servants + leaders exceed its posts ({h.commune_posts[k]})")
+        _check(h.commune_civil_servants[k] >= h.commune_other_non_casework,
+               f"{p}: class {k} has fewer civil servants than commune_other_non_casework")
+    _check(_is_int(h.town_population_standard) and h.town_population_standard > 0 and h.commune_population_standard > 0,
+           f"{p}: population standards must be whole numbers > 0")
+    _check(h.commune_area_standard_km2 > 0 and h.town_area_standard_km2 > 0, f"{p}: area standards must be > 0")
+    _check(h.extra_per_population_share > 0 and h.extra_per_area_share > 0,
+           f"{p}: extra_per_population_share and extra_per_area_share must be > 0")
+    _check(h.staff_per_division >= 0, f"{p}.staff_per_division must be >= 0, got {h.staff_per_division}")
+    _check(h.district_split in ("uniform", "population"),
+           f"{p}.district_split must be uniform or population, got {h.district_split!r}")
+    _check(bool(h.district_divisions), f"{p}.district_divisions is empty")
+    for kind, divisions in h.district_divisions.items():
+        for d in divisions:
+            _check(h.division_field.get(d) in FIELDS,
+                   f"{p}.division_field: division {d!r} ({kind}) needs a field ({', '.join(FIELDS)})")
 
 
 # ---------------------------------------------------------------- composing from Python
