@@ -91,13 +91,15 @@ def staffing_rule(cfg: Config) -> str:
 
 
 def with_staffing(result: dict, cfg: Config) -> dict:
-    """The summary with its `staffing` key, right after `design` (docs/run_contract.md)."""
-    out = {}
+    """The summary with its `staffing` key, right after `design`; three tiers as staffed are the design
+    `three_tier/historical` (docs/run_contract.md)."""
+    rule, out = staffing_rule(cfg), {}
     for key, value in result.items():
-        out[key] = value
+        # three tiers as staffed: the posts come from the decrees, no quota rule applies
+        out[key] = f"{cfg.tier.name}/historical" if key == "design" and rule == "historical" else value
         if key == "design":
-            out["staffing"] = staffing_rule(cfg)
-    out.setdefault("staffing", staffing_rule(cfg))
+            out["staffing"] = rule
+    out.setdefault("staffing", rule)
     return out
 
 
