@@ -148,3 +148,27 @@ def test_two_tier_has_no_historical_rule_and_the_cli_says_so_in_one_line(tmp_pat
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "applies to three_tier only" in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_report_names_both_three_tier_rules(tmp_path):
+    from report_fixtures import write_run
+
+    from sim.report.catalog import load_runs
+    from sim.report.labels import design_label
+    from sim.report.stats import choose_baseline
+
+    for seed in (0, 1):
+        for rule in ("historical", "same_budget"):
+            run = write_run(tmp_path / f"three_{rule}_{seed}", "three_tier", "uniform", seed)
+            summary = json.loads((run / "summary.json").read_text())
+            summary["staffing"] = rule
+            (run / "summary.json").write_text(json.dumps(summary))
+        write_run(tmp_path / f"two_{seed}", "two_tier", "uniform", seed)
+    runs, problems = load_runs(tmp_path)
+    assert not [p for p in problems if p.skipped]
+    assert set(runs["design"]) == {"three_tier/historical", "three_tier/uniform", "two_tier/uniform"}
+    assert choose_baseline(runs["design"]) == "three_tier/historical"
+    assert design_label("en", "three_tier/historical") == "Three tiers as staffed"
+    assert design_label("en", "three_tier/uniform").startswith("Three tiers, same budget")
+    assert design_label("vi", "three_tier/historical") == "Ba cấp theo biên chế thực tế"
+    assert design_label("vi", "three_tier/uniform").startswith("Ba cấp, cùng tổng biên chế")
