@@ -43,8 +43,8 @@ class World:
     n_communes: int
     n_districts: int
     hours: ExpectedHours
-    leaders: np.ndarray = None        # per unit, full scale: chair + vice-chairs (directors + deputies): they sign
-    other_non_casework: np.ndarray = None  # per unit, full scale: other posts outside the queues (military)
+    leaders: np.ndarray | None = None  # per unit, full scale: chair + vice-chairs (directors + deputies): they sign
+    other_non_casework: np.ndarray | None = None  # per unit, full scale: other posts outside the queues (military)
 
     @property
     def n_units(self) -> int:

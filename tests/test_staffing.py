@@ -172,3 +172,9 @@ def test_report_names_both_three_tier_rules(tmp_path):
     assert design_label("en", "three_tier/uniform").startswith("Three tiers, same budget")
     assert design_label("vi", "three_tier/historical") == "Ba cấp theo biên chế thực tế"
     assert design_label("vi", "three_tier/uniform").startswith("Ba cấp, cùng tổng biên chế")
+
+
+def test_same_budget_leaders_are_capped_by_the_non_casework_posts():
+    w = build_world(compose(["officer.non_casework_per_commune=2"]))
+    commune = w.unit_kind == COMMUNE
+    assert (w.leaders[commune] == 2).all() and (w.other_non_casework[commune] == 0).all()

@@ -29,8 +29,6 @@ _EN: dict[str, str] = {
     "group.town_I": "town, class I",
     "group.town_II": "town, class II",
     "group.town_III": "town, class III",
-    "staffing.historical": "as staffed before 01/7/2025 (posts by decree)",
-    "staffing.same_budget": "same budget as two tiers (9.251 civil servants)",
     # fields of work
     "field.land_construction": "Land & construction",
     "field.justice_civil_status": "Justice & civil status",
@@ -162,8 +160,6 @@ _VI: dict[str, str] = {
     "group.town_I": "thị trấn loại I",
     "group.town_II": "thị trấn loại II",
     "group.town_III": "thị trấn loại III",
-    "staffing.historical": "biên chế thực tế trước 01/7/2025 (theo nghị định)",
-    "staffing.same_budget": "cùng tổng biên chế với hai cấp (9.251 công chức)",
     "field.land_construction": "Đất đai – xây dựng",
     "field.justice_civil_status": "Tư pháp – hộ tịch",
     "field.culture_society": "Văn hóa – xã hội",
