@@ -90,7 +90,8 @@ def run_design(job: dict) -> dict:
     tier, quota = DESIGNS[job["design"]]
     x = job["x"]
     old, new = district_pair()
-    ov = [f"tier={tier}", f"quota={quota}", "run.scale=1.0", f"run.days={job['days']}", f"run.seed={job['seed']}"]
+    ov = [f"tier={tier}", f"quota={quota}", "run.scale=1.0", f"run.days={job['days']}", f"run.seed={job['seed']}",
+          "tier.staffing=same_budget"]  # Y2 screens the budget split (three tiers, same budget), as when it was run
     for name, v in x.items():
         if "." not in name or name in IGNORED[job["design"]]:
             continue

@@ -544,7 +544,7 @@ def build(raw: Path, out: Path, aliases_path: Path = ALIASES) -> str:
         rows3.append([f5(o.code), o.name, o.utype, f"{o.district_code:03d}", o.district_name, o.district_type,
                       pop, o.pop, sum(p.urban for p in ps), sum(p.rural for p in ps), o.households,
                       f"{o.area:.4f}", ";".join(p.new_code for p in ps),
-                      ";".join(f"{m / 1e6:.6f}" for m in micro)])
+                      ";".join(f"{m / 1e6:.6f}" for m in micro), len(o.members)])
         for p in ps:
             trans.append([f5(o.code), p.new_code, p.pop, f"{p.area:.4f}"])
 
@@ -581,7 +581,7 @@ def build(raw: Path, out: Path, aliases_path: Path = ALIASES) -> str:
     write(out / "communes_3tier.csv",
           ["unit_code", "name", "unit_type", "district_code", "district_name", "district_type", "population",
            "population_2019", "urban_population", "rural_population", "households", "area_km2", "new_units",
-           "new_shares"], rows3)
+           "new_shares", "units_2024"], rows3)
     write(out / "commune_transition.csv", ["old_code", "new_code", "population", "area_km2"], trans)
     write(out / "communes_2tier.csv",
           ["unit_code", "name", "unit_type", "population", "population_2019", "urban_population",

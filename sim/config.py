@@ -23,6 +23,8 @@ FIELDS = (
     "economy",
 )
 TIERS = ("three_tier", "two_tier")
+STAFFING = ("historical", "same_budget")
+COMMUNE_CLASSES = ("I", "II", "III")
 QUOTAS = ("uniform", "area_grouped")
 LEVELS = ("commune", "district", "city")
 DISCIPLINES = ("due_date", "fifo")
@@ -109,8 +111,6 @@ class LeadersConfig:
     sessions_per_day: int = MISSING
     commune_vice_chairs: Dict[str, int] = MISSING
     commune_classes: Dict[str, int] = MISSING
-    district_signers: int = MISSING
-    department_signers: int = MISSING
     department_max_utilisation: float = MISSING
     delegate_certification: bool = MISSING
     delegated_sign_minutes: float = MISSING
@@ -131,10 +131,39 @@ class CalendarConfig:
 
 
 @dataclass
+class HistoricalStaffing:
+    """Three-tier posts as they were before 01/7/2025 (tier.staffing=historical); sources in three_tier.yaml."""
+    ward_posts: int = MISSING                  # civil-servant posts per pilot ward
+    ward_leaders: int = MISSING                 # chair + vice-chairs
+    ward_other_non_casework: int = MISSING      # military commander
+    ward_field_posts: Dict[str, float] = MISSING  # casework posts per ward by field
+    commune_class: str = MISSING              # class of every commune and town (I, II, III)
+    commune_posts: Dict[str, int] = MISSING        # class -> cadres + civil servants
+    commune_civil_servants: Dict[str, int] = MISSING  # class -> civil servants of those
+    commune_leaders: Dict[str, int] = MISSING      # class -> chair + vice-chairs
+    commune_other_non_casework: int = MISSING   # military commander
+    commune_population_standard: int = MISSING
+    commune_area_standard_km2: float = MISSING
+    town_population_standard: int = MISSING
+    town_area_standard_km2: float = MISSING
+    extra_per_population_share: float = MISSING  # +1 civil servant per full share of the population standard above it
+    extra_per_area_share: float = MISSING        # +1 civil servant per full share of the area standard above it
+    commune_field_mix: Dict[str, float] = MISSING  # casework mix in communes and towns
+    district_divisions: Dict[str, List[str]] = MISSING  # district type -> divisions
+    division_field: Dict[str, str] = MISSING     # division -> field of its casework
+    staff_per_division: float = MISSING      # mean over the city
+    district_split: str = MISSING    # uniform | population: how division staff scale between districts
+    district_leaders: int = MISSING             # chair + vice-chairs of a district People's Committee
+
+
+@dataclass
 class TierConfig:
     name: str = MISSING
     units: str = MISSING
     districts: bool = MISSING
+    staffing: str = MISSING  # three_tier: historical | same_budget; two_tier: same_budget only
+    historical: Optional[HistoricalStaffing] = MISSING  # three_tier's posts before 01/7/2025; null in two_tier
+    department_leaders: int = MISSING
     escalation: List[str] = MISSING
     district_staff_rule: str = MISSING
     district_staff_share: float = MISSING
@@ -319,9 +348,6 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(_is_int(n) and 0 <= n <= 3, f"leaders.commune_vice_chairs.{cls} must be 0..3, got {n}")
     _check(set(ld.commune_classes) <= set(ld.commune_vice_chairs) and sum(ld.commune_classes.values()) > 0,
            "leaders.commune_classes must name classes of leaders.commune_vice_chairs, with counts summing to > 0")
-    for name in ("district_signers", "department_signers"):
-        v = getattr(ld, name)
-        _check(_is_int(v) and v >= 1, f"leaders.{name} must be a whole number >= 1, got {v}")
     _check(0 < ld.department_max_utilisation <= 1, "leaders.department_max_utilisation must be in (0, 1]")
     _check(ld.delegated_sign_minutes > 0, f"leaders.delegated_sign_minutes must be > 0, got {ld.delegated_sign_minutes}")
     for name in ("early_share_online", "early_share_in_person"):
@@ -350,6 +376,14 @@ def validate(cfg: DictConfig | Config) -> Config:
     _check(t.department_officers >= t.department_floor * len(t.departments),
            f"tier.department_officers {t.department_officers} is smaller than the floors: "
            f"{len(t.departments)} departments x {t.department_floor}")
+    _check(_is_int(t.department_leaders) and t.department_leaders >= 0,
+           "tier.department_leaders must be a whole number >= 0")
+    _check(t.staffing in STAFFING, f"tier.staffing must be historical or same_budget, got {t.staffing!r}")
+    _check(t.staffing == "same_budget" or t.districts,
+           f"tier.staffing={t.staffing} applies to three_tier only ({t.name} is staffed by the quota rule: same_budget)")
+    if t.staffing == "historical":
+        from sim.config_staffing import validate_historical  # the checks of tier.historical, kept apart
+        validate_historical(t.historical)
     _check(0 <= c.complaints.expected_escalated_share <= 1, "complaints.expected_escalated_share must be in [0, 1]")
 
     q = c.quota

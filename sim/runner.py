@@ -65,7 +65,8 @@ def run_scenario(cfg: Config, out_dir: str | Path | None = None, data_dir: str |
 
     world = build_world(cfg, data_dir)
     if echo:
-        echo(print_allocation(world.quota_table, f"{cfg.tier.name}/{cfg.quota.name} staff allocation"))
+        rule = cfg.quota.name if staffing_rule(cfg) == "same_budget" else "historical"
+        echo(print_allocation(world.quota_table, f"{cfg.tier.name}/{rule} staff allocation"))
     model = GovernanceModel(world)
     bar = None
     if progress:
@@ -77,13 +78,31 @@ def run_scenario(cfg: Config, out_dir: str | Path | None = None, data_dir: str |
     finally:  # also on Ctrl-C: the bar clears its line
         if bar is not None:
             bar.close()
-    result = summary(model, digest)
+    result = with_staffing(summary(model, digest), cfg)
     if target is not None:
         _write_atomically(target, model, result, text)
     if not keep_model:
         release_model(model)
     return RunResult(summary=result, out_dir=target, model=model if keep_model else None,
                      wall_seconds=time.perf_counter() - started)
+
+
+def staffing_rule(cfg: Config) -> str:
+    """How the run's communes and district offices are staffed (tier.staffing; two tiers: same_budget)."""
+    return cfg.tier.staffing if cfg.tier.districts else "same_budget"
+
+
+def with_staffing(result: dict, cfg: Config) -> dict:
+    """The summary with its `staffing` key, right after `design`; three tiers as staffed are the design
+    `three_tier/historical` (docs/run_contract.md)."""
+    rule, out = staffing_rule(cfg), {}
+    for key, value in result.items():
+        # three tiers as staffed: the posts come from the decrees, no quota rule applies
+        out[key] = f"{cfg.tier.name}/historical" if key == "design" and rule == "historical" else value
+        if key == "design":
+            out["staffing"] = rule
+    out.setdefault("staffing", rule)
+    return out
 
 
 def release_model(model: GovernanceModel) -> None:

@@ -1,5 +1,8 @@
 """How many people sign results at each unit: a commune's chair and vice-chairs by class, a district's
-committee heads, a department's heads and the division heads it delegates to as volume requires."""
+committee heads, a department's heads and the division heads it delegates to as volume requires.
+
+The leaders themselves are counted where the posts are (sim/world.py, World.leaders); this module gives the
+class of each commune and the departments' extra signers."""
 from __future__ import annotations
 
 import math
@@ -28,17 +31,11 @@ def commune_classes(population: np.ndarray, counts: dict[str, int]) -> np.ndarra
 
 
 def signers_per_unit(world) -> np.ndarray:
-    """Signers at each unit of the world (at full scale)."""
+    """Signers at each unit of the world (at full scale): its leaders (World.leaders); a department adds
+    division heads where the city-level dossiers it signs need them."""
     cfg, cat = world.cfg, world.catalogue
     ld = cfg.leaders
-    out = np.zeros(world.n_units)
-    # Communes: the chair and the vice-chairs their class allows.
-    table = world.quota_table
-    classes = dict(zip(table["unit"].astype(str), commune_classes(table["population"].to_numpy(float), ld.commune_classes)))
-    for i in range(world.n_communes):
-        out[i] = 1 + ld.commune_vice_chairs[classes[world.unit_code[i]]]
-    out[world.n_communes: world.n_communes + world.n_districts] = ld.district_signers
-    # Departments: at least department_signers; more where the city-level dossiers they sign need them.
+    out = world.leaders.astype(float).copy()
     per_day = world.cohort_demand.sum() / 250.0 * float(np.max(cfg.demand.seasonality) / np.mean(cfg.demand.seasonality))
     capacity = ld.signing_hours_per_day * 60.0 / ld.minutes_per_file * ld.department_max_utilisation
     files = np.zeros(world.n_units)
@@ -47,5 +44,5 @@ def signers_per_unit(world) -> np.ndarray:
             files[world.function_unit[cat.proc_function[p]]] += per_day * cat.proc_prob[p]
     first_dept = world.n_communes + world.n_districts
     for u in range(first_dept, world.n_units):
-        out[u] = max(ld.department_signers, math.ceil(files[u] / capacity))
+        out[u] = max(out[u], math.ceil(files[u] / capacity))
     return out

@@ -14,6 +14,8 @@ import pandas as pd
 
 from sim.config import FIELDS, Config, ConfigError
 from sim.quotas import allocate, largest_remainder
+from sim.signers import commune_classes
+from sim.staffing import historical_posts
 from sim.work import N_FIELDS, Catalogue, ExpectedHours, compile_catalogue, expected_hours
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -42,6 +44,8 @@ class World:
     n_communes: int
     n_districts: int
     hours: ExpectedHours
+    leaders: np.ndarray | None = None  # per unit, full scale: chair + vice-chairs (directors + deputies): they sign
+    other_non_casework: np.ndarray | None = None  # per unit, full scale: other posts outside the queues (military)
 
     @property
     def n_units(self) -> int:
@@ -100,23 +104,19 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
     weighted_pop = np.bincount(cohort_unit, weights=weight, minlength=len(communes))
     hours = expected_hours(cfg, cat, weighted_pop, np.maximum(commune_district, 0), len(districts))
 
-    # The budget: communes and (three-tier) district offices.
-    # Each commune's non-casework posts (chair, vice-chairs, military) come off the top; the casework pool
-    # is then split by the rule (`workload`: in proportion to each tier's expected hours).
-    budget = cfg.quota.budget
-    district_budget = 0
-    if three:
-        if cfg.tier.district_staff_rule == "workload":
-            d_share = hours.district.sum() / (hours.district.sum() + hours.commune.sum())
-        else:
-            d_share = cfg.tier.district_staff_share
-        pool = budget - cfg.officer.non_casework_per_commune * len(communes)
-        if pool <= 0:
-            raise ConfigError(f"quota.budget {budget} does not cover the non-casework posts of {len(communes)} communes")
-        district_budget = int(round(pool * d_share))
-    quota = allocate(cfg.quota, communes, hours.commune, budget - district_budget, cfg.officer.non_casework_per_commune)
-    district_staff = largest_remainder(district_budget, hours.district.ravel()).reshape(-1, N_FIELDS) if three \
-        else np.zeros((0, N_FIELDS), dtype=int)
+    # Communes and (three-tier) district offices: posts as they were, or the budget split (see below).
+    if three and cfg.tier.staffing == "historical":
+        posts = historical_posts(cfg.tier.historical, communes, districts, hours.commune)
+        quota, district_staff = posts.table, posts.district
+        c_leaders, c_other, d_leaders = posts.commune_leaders, posts.commune_other, posts.district_leaders
+    else:
+        quota, district_staff = _same_budget(cfg, communes, hours, three)
+        # The chair and the vice-chairs the commune's class allows [T24], within its non-casework posts.
+        classes = commune_classes(quota["population"].to_numpy(float), cfg.leaders.commune_classes)
+        chairs = np.array([1 + cfg.leaders.commune_vice_chairs[c] for c in classes])
+        c_leaders = np.minimum(quota["non_casework"].to_numpy(), chairs)
+        c_other = quota["non_casework"].to_numpy() - c_leaders
+        d_leaders = np.full(len(districts), cfg.tier.historical.district_leaders if three else 0, dtype=int)
 
     # City departments: casework officers shared by expected hours of the functions they serve.
     depts = list(cfg.tier.departments.items())
@@ -167,11 +167,37 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
                             np.where(dept_staff > 0, np.maximum(1, np.round(dept_staff * pop_share)), 0).astype(int)])
     staff = _scaled(full_staff, cfg.run.scale)
     allocation = _allocation_table(unit_code, unit_name, kind, full_staff, quota[keep], districts, used_districts)
+    n_dept = len(depts)
+    leaders = np.concatenate([c_leaders[kept], d_leaders[used_districts], np.full(n_dept, cfg.tier.department_leaders)])
+    other = np.concatenate([c_other[kept], np.zeros(n_d + n_dept, dtype=int)])
     return World(cfg=cfg, catalogue=cat, unit_code=unit_code, unit_name=unit_name, unit_kind=kind,
                  unit_parent=parent, staff=staff, allocation=allocation, quota_table=quota,
                  function_unit=function_unit, cohort_unit=cohort_unit, cohort_size=cohort_size,
                  cohort_urban=cohort_urban, cohort_demand=cohort_demand, population_total=population_total, n_communes=n_c, n_districts=n_d,
-                 hours=hours)
+                 hours=hours, leaders=leaders.astype(int), other_non_casework=other.astype(int))
+
+
+def _same_budget(cfg: Config, communes: pd.DataFrame, hours: ExpectedHours, three: bool):
+    """The quota budget split between communes and (three-tier) district offices.
+
+    Each commune's non-casework posts (chair, vice-chairs, military) come off the top; the casework pool
+    is then split by the rule (`workload`: in proportion to each tier's expected hours).
+    """
+    budget = cfg.quota.budget
+    district_budget = 0
+    if three:
+        if cfg.tier.district_staff_rule == "workload":
+            d_share = hours.district.sum() / (hours.district.sum() + hours.commune.sum())
+        else:
+            d_share = cfg.tier.district_staff_share
+        pool = budget - cfg.officer.non_casework_per_commune * len(communes)
+        if pool <= 0:
+            raise ConfigError(f"quota.budget {budget} does not cover the non-casework posts of {len(communes)} communes")
+        district_budget = int(round(pool * d_share))
+    quota = allocate(cfg.quota, communes, hours.commune, budget - district_budget, cfg.officer.non_casework_per_commune)
+    district_staff = largest_remainder(district_budget, hours.district.ravel()).reshape(-1, N_FIELDS) if three \
+        else np.zeros((0, N_FIELDS), dtype=int)
+    return quota, district_staff
 
 
 def _one_field_at_least(total: int, weights: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ from sim.config import compose
 FIXTURE = Path(__file__).parent / "fixtures" / "geography"
 
 # A stressed small world: 5 old units / 3 new ones, demand high enough for queues, escalations, consultations.
-SMALL = [f"run.geography_dir={FIXTURE}", "demand.dossiers_per_year=60000", "complaints.letters_per_year=1500",
+# Staffed by the budget in both designs (tier.staffing=same_budget); historical staffing: tests/test_staffing.py.
+SMALL = [f"run.geography_dir={FIXTURE}", "tier.staffing=same_budget", "demand.dossiers_per_year=60000", "complaints.letters_per_year=1500",
          "quota.budget=120", "tier.department_officers=60", "run.days=120", "run.progress=false"]
 
 

@@ -66,7 +66,7 @@ CATALOGUE = [
     (["leaders.minutes_per_file=0"], "leaders.minutes_per_file must be > 0"),
     (["leaders.sessions_per_day=0"], "leaders.sessions_per_day must be a whole number in 1..8"),
     (["leaders.commune_vice_chairs.I=5"], "leaders.commune_vice_chairs.I must be 0..3"),
-    (["leaders.department_signers=0"], "leaders.department_signers must be a whole number >= 1"),
+    (["leaders.department_max_utilisation=0"], "leaders.department_max_utilisation must be in (0, 1]"),
     (["handback.early_share_online=2"], "handback.early_share_online must be in [0, 1]"),
     (["+handback.late_share=1"], "unknown config key 'handback.late_share'"),
     (["catalogue.desk_check_hours=-0.1"], "catalogue.desk_check_hours must be >= 0"),

@@ -17,7 +17,7 @@ def tier(request):
 def test_both_quotas_spend_the_same_budget(tier):
     totals = {}
     for quota in ("uniform", "area_grouped"):
-        w = build_world(compose([f"tier={tier}", f"quota={quota}"]))
+        w = build_world(compose([f"tier={tier}", f"quota={quota}", "tier.staffing=same_budget"]))
         communes = int(w.quota_table["officers"].sum())
         districts = int(w.staff[w.n_communes: w.n_communes + w.n_districts].sum())
         totals[quota] = communes + districts

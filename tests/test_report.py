@@ -120,7 +120,7 @@ def test_every_figure_in_both_languages(reports):
         for name in names:
             assert f"figures/{name}.png" in report
     vi = (reports["vi"].out / "report.md").read_text(encoding="utf-8")
-    assert "Hồ sơ tồn đọng theo thời gian" in vi and "Ba cấp, biên chế đồng đều" in vi
+    assert "Hồ sơ tồn đọng theo thời gian" in vi and "Ba cấp, cùng tổng biên chế, biên chế đồng đều" in vi
     en = (reports["en"].out / "report.md").read_text(encoding="utf-8")
     assert "Backlog over time" in en and "Two-tier, uniform quota" in en
 

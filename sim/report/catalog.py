@@ -36,8 +36,8 @@ REQUIRED_COLUMNS = {
     "allocation": ("unit", "unit_name", "unit_kind", "quota_group", "population", "field", "officers"),
 }
 # Identifier columns of the runs table (everything else numeric from summary.json is a metric).
-ID_COLUMNS = ("run_dir", "path", "design", "variant", "tier", "quota", "seed", "scale", "days", "start_date",
-              "config_hash")
+ID_COLUMNS = ("run_dir", "path", "design", "variant", "tier", "quota", "staffing", "seed", "scale", "days",
+              "start_date", "config_hash")
 # Metric order of the contract; metrics the simulator adds later are appended alphabetically.
 CONTRACT_METRICS = (
     "dossiers_received", "dossiers_resolved", "resolved_early_share", "resolved_on_time_share",
@@ -47,7 +47,8 @@ CONTRACT_METRICS = (
     "commune_utilisation_mean", "commune_utilisation_max", "online_share", "consultations",
 )
 # Key config values copied into the runs table (config.yaml path -> column).
-CONFIG_KEYS = {"tier.name": "config_tier", "quota.name": "config_quota", "run.seed": "config_seed",
+CONFIG_KEYS = {"tier.name": "config_tier", "quota.name": "config_quota", "tier.staffing": "config_staffing",
+               "run.seed": "config_seed",
                "run.scale": "config_scale", "run.days": "config_days", "run.start_date": "config_start_date"}
 TMP_PATTERN = "*.tmp*"
 
@@ -150,6 +151,9 @@ def load_run(run: Path, root: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(name, "summary.json has no design (tier/quota)")]
     summary.setdefault("tier", summary["design"].split("/")[0])
     summary.setdefault("quota", summary["design"].split("/")[1])
+    if summary.get("staffing") == "historical":
+        # staffed as it was: the posts come from the decrees, not from the quota rule (docs/run_contract.md)
+        summary["design"] = f"{summary['tier']}/historical"
     scale = summary.get("scale", 1.0)
     if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not scale > 0:
         return None, [Problem(name, f"summary.json scale must be a positive number, got {scale!r}")]

@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output directory (default: DIR/report)")
     p.add_argument("--lang", choices=LANGS, default="en", help="language of labels and text (default: en)")
     p.add_argument("--baseline", metavar="TIER/QUOTA",
-                   help="design to compare against (default: three_tier/uniform if present)")
+                   help="design to compare against (default: three_tier/historical, else three_tier/uniform, if present)")
     p.add_argument("--boundaries", metavar="GEOJSON",
                    help="commune boundaries for the maps (default: the shipped 2025 boundaries)")
     p.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")

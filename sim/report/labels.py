@@ -14,8 +14,9 @@ LANGS = ("en", "vi")
 
 _EN: dict[str, str] = {
     # designs, tiers, quotas
-    "design.three_tier/uniform": "Three-tier, uniform quota",
-    "design.three_tier/area_grouped": "Three-tier, area-grouped quota",
+    "design.three_tier/historical": "Three tiers as staffed",
+    "design.three_tier/uniform": "Three tiers, same budget, uniform quota",
+    "design.three_tier/area_grouped": "Three tiers, same budget, area-grouped quota",
     "design.two_tier/uniform": "Two-tier, uniform quota",
     "design.two_tier/area_grouped": "Two-tier, area-grouped quota",
     "tier.three_tier": "Three-tier government",
@@ -23,6 +24,13 @@ _EN: dict[str, str] = {
     "quota.uniform": "Uniform quota",
     "quota.area_grouped": "Area-grouped quota",
     "group.uniform": "uniform",
+    "group.pilot_ward": "pilot ward",
+    "group.commune_I": "commune, class I",
+    "group.commune_II": "commune, class II",
+    "group.commune_III": "commune, class III",
+    "group.town_I": "town, class I",
+    "group.town_II": "town, class II",
+    "group.town_III": "town, class III",
     # fields of work
     "field.land_construction": "Land & construction",
     "field.justice_civil_status": "Justice & civil status",
@@ -137,8 +145,9 @@ _EN: dict[str, str] = {
 }
 
 _VI: dict[str, str] = {
-    "design.three_tier/uniform": "Ba cấp, biên chế đồng đều",
-    "design.three_tier/area_grouped": "Ba cấp, biên chế theo nhóm địa bàn",
+    "design.three_tier/historical": "Ba cấp theo biên chế thực tế",
+    "design.three_tier/uniform": "Ba cấp, cùng tổng biên chế, biên chế đồng đều",
+    "design.three_tier/area_grouped": "Ba cấp, cùng tổng biên chế, biên chế theo nhóm địa bàn",
     "design.two_tier/uniform": "Hai cấp, biên chế đồng đều",
     "design.two_tier/area_grouped": "Hai cấp, biên chế theo nhóm địa bàn",
     "tier.three_tier": "Chính quyền ba cấp",
@@ -146,6 +155,13 @@ _VI: dict[str, str] = {
     "quota.uniform": "Biên chế đồng đều",
     "quota.area_grouped": "Biên chế theo nhóm địa bàn",
     "group.uniform": "đồng đều",
+    "group.pilot_ward": "phường thí điểm",
+    "group.commune_I": "xã loại I",
+    "group.commune_II": "xã loại II",
+    "group.commune_III": "xã loại III",
+    "group.town_I": "thị trấn loại I",
+    "group.town_II": "thị trấn loại II",
+    "group.town_III": "thị trấn loại III",
     "field.land_construction": "Đất đai – xây dựng",
     "field.justice_civil_status": "Tư pháp – hộ tịch",
     "field.culture_society": "Văn hóa – xã hội",

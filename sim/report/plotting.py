@@ -25,10 +25,11 @@ log = logging.getLogger("sim.report")
 
 FORMATS = ("png", "svg", "pdf")
 DPI = 300
-# Tier sets the hue (blue: three-tier, orange: two-tier); quota the shade and the line style.
-DESIGN_COLORS = {"three_tier/uniform": "#0b5394", "three_tier/area_grouped": "#56b4e9",
+# Tier sets the hue (blue: three-tier, orange: two-tier; purple: three tiers as staffed); quota the shade
+# and the line style.
+DESIGN_COLORS = {"three_tier/historical": "#5e3c99", "three_tier/uniform": "#0b5394", "three_tier/area_grouped": "#56b4e9",
                  "two_tier/uniform": "#c1440e", "two_tier/area_grouped": "#e69f00"}
-DESIGN_DASHES = {"uniform": "-", "area_grouped": "--"}
+DESIGN_DASHES = {"uniform": "-", "area_grouped": "--", "historical": "-."}
 OUTCOME_COLORS = {"early": "#2166ac", "on_time": "#92c5de", "late": "#d6604d"}  # colour-blind safe
 RC = {
     "font.family": "sans-serif",

@@ -18,8 +18,9 @@ from scipy import stats as sps
 from .catalog import ReportError, summary_metrics
 from .labels import common_digits, design_label, fmt_num, label
 
-DEFAULT_BASELINE = "three_tier/uniform"
-KNOWN_ORDER = ("three_tier/uniform", "three_tier/area_grouped", "two_tier/uniform", "two_tier/area_grouped")
+DEFAULT_BASELINE = "three_tier/historical"  # then FALLBACK_BASELINE: sweeps from before tier.staffing
+FALLBACK_BASELINE = "three_tier/uniform"
+KNOWN_ORDER = ("three_tier/historical", "three_tier/uniform", "three_tier/area_grouped", "two_tier/uniform", "two_tier/area_grouped")
 COLUMNS = ["metric", "design", "n", "mean", "ci_low", "ci_high", "diff_vs_baseline", "diff_ci_low",
            "diff_ci_high", "n_pairs", "baseline"]
 
@@ -56,7 +57,7 @@ def choose_baseline(designs, baseline: str | None = None) -> str:
     if not designs:
         raise ReportError("no designs to compare")
     if baseline is None:
-        return DEFAULT_BASELINE if DEFAULT_BASELINE in designs else designs[0]
+        return next((b for b in (DEFAULT_BASELINE, FALLBACK_BASELINE) if b in designs), designs[0])
     if baseline not in designs:
         raise ReportError(f"baseline {baseline!r} not among the designs: {', '.join(designs)}")
     return baseline
