@@ -1,8 +1,8 @@
 """The ledger: every request as a row of columnar arrays, and the unit-day counters.
 
 Each request carries its route: up to four legs (unit, field, officer hours), decided when it is filed. A
-dossier goes desk check -> specialist -> (consultation one tier up -> final step at home), with calendar
-waits, sign-off and hand-back between and after its legs (sim/routing.py); a top-down task in the
+dossier goes specialist -> (consultation one tier up -> final step at home), with the desk check before,
+calendar waits, sign-off and hand-back between and after its legs (sim/routing.py); a top-down task in the
 three-tier design goes district -> commune. Complaints can be re-routed up the escalation chain.
 Counters are kept per unit-field ("desk") and flushed to day arrays when each working day closes. Open
 dossiers are also counted at the desk that issued their receipt, by appointment date, so that the open
@@ -32,7 +32,6 @@ MAX_LEGS = 4
 INCOMPLETE = 1   # the desk check will send it back for supplementation (once)
 EARLY = 2        # its result goes back as soon as it is ready, not on the appointment date
 SIGN = 4         # its result needs the leaders' signature
-DESK = 8         # its first leg is the desk check
 
 
 class Records:
@@ -78,6 +77,7 @@ class Ledger:
         self.day_available = np.zeros(shape)
         self.day_open_within = np.zeros(shape, dtype=np.int32)
         self.day_open_overdue = np.zeros(shape, dtype=np.int32)
+        self.day_counter = np.zeros(shape, dtype=np.int16)  # officers on counter duty (desk checks)
 
     # What the event loop touches, one 64-byte record per request (offsets chosen so nothing pads).
     # deadline_day is the appointment date on the receipt (a complaint's or task's due date).

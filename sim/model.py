@@ -40,10 +40,10 @@ from sim.agents.units import Commune, Desks, DistrictOffice, MunicipalDepartment
 from sim.calendar import WorkingCalendar
 from sim.clock import Clock
 from sim.config import Config
-from sim.ledger import SIGNING, Ledger
+from sim.ledger import INCOMPLETE, SIGNING, Ledger
 from sim.routing import Router
 from sim.signers import signers_per_unit
-from sim.work import N_FIELDS
+from sim.work import DOSSIER, N_FIELDS
 from sim.world import COMMUNE, DISTRICT, World
 
 # Random streams, one per kind of event (new ones go last: a stream's draws never depend on another's).
@@ -90,6 +90,11 @@ class GovernanceModel(mesa.Model):
         self.absent = np.zeros(len(self.officer_desk), dtype=bool)
         self.absent_today = self.absent.tolist()
         self.router = Router(self)
+        self.desk_officers = [[] for _ in range(staff.size)]  # officer numbers per desk, in the order made
+        for number, desk in enumerate(self.officer_desk.tolist()):
+            self.desk_officers[desk].append(number)
+        self.counter_credit = np.zeros(staff.size)  # officer-days of desk checks carried to the next day
+        self.counter_shortfall = 0.0                # desk-check hours no free officer was there for
         for number, desk in enumerate(self.officer_desk):
             Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
         # Leaders sign in `sessions_per_day` rounds, the last a quarter hour before closing. Signing capacity
@@ -122,6 +127,7 @@ class GovernanceModel(mesa.Model):
             "in_transit": lambda m: m.ledger.in_transit,
             "open_dossiers": lambda m: int(m.ledger.day_open_within[m.today].sum() + m.ledger.day_open_overdue[m.today].sum()),
             "awaiting_signoff": lambda m: m.ledger.away[SIGNING],
+            "counter_officers": lambda m: int(m.ledger.day_counter[m.today].sum()),
         })
 
     def step(self):
@@ -153,6 +159,10 @@ class GovernanceModel(mesa.Model):
         draw = self.rngs["absences"].random(len(self.absent)) < self.cfg.officer.absence_rate
         self.absent = draw & (np.asarray(self.in_service_since) < 0)
         self.absent_today[:] = self.absent.tolist()
+        new_dossiers = ids[batch["kind"] == DOSSIER]
+        refiled = np.asarray(self.router.refiled_today, dtype=np.int64)
+        self.router.refiled_today = []
+        self.staff_the_counters(self.router.counter_hours(np.concatenate([new_dossiers, refiled])))
         if day == 0:  # the first morning: every officer present looks for work, the others stay home
             for officer in self.agents_by_type[Officer]:  # in the order they were made
                 officer.take_next()
@@ -163,6 +173,25 @@ class GovernanceModel(mesa.Model):
                 lead.present = k
             for t in self.sign_times:
                 self.env.timeout(self.day_opened + t - self.env.now).callbacks.append(self.sign_round)
+
+    def staff_the_counters(self, hours: np.ndarray) -> None:
+        """Today's desk checks take officers of the desk's field off casework for the day: whole officer-days,
+        the fraction carried to the next day. Free officers go first; what no one is free for is not done."""
+        need = self.counter_credit + hours / self.cfg.officer.casework_hours_per_day
+        whole = np.floor(need).astype(int)
+        self.counter_credit = need - whole
+        on_duty = np.zeros(len(whole), dtype=np.int64)
+        since, absent_today = self.in_service_since, self.absent_today
+        for desk in np.flatnonzero(whole).tolist():
+            for number in self.desk_officers[desk]:
+                if on_duty[desk] == whole[desk]:
+                    break
+                if not absent_today[number] and since[number] < 0:
+                    absent_today[number] = True  # at the counter: not taking queued files today
+                    on_duty[desk] += 1
+        self.counter_shortfall += float((whole - on_duty).sum()) * self.cfg.officer.casework_hours_per_day
+        self.ledger.day_counter[self.today] = on_duty
+        self.ledger.busy_today[:] = (np.asarray(self.ledger.busy_today) + on_duty * self.workday_hours).tolist()
 
     def sign_round(self, _event) -> None:
         now = self.env.now
@@ -179,13 +208,16 @@ class GovernanceModel(mesa.Model):
         ledger, units, env = self.ledger, self.units, self.env
         first = ledger.leg_unit[ids, 0].tolist()
         fields = ledger.leg_field[ids, 0].tolist()
+        incomplete = ((ledger.flags[ids] & INCOMPLETE) > 0).tolist()
+        at_counter = self.router.at_counter
         cuts = np.flatnonzero(np.diff(times)) + 1
         ids, times = ids.tolist(), times.tolist()
         for start, stop in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(ids)].tolist()):
             if times[start] > env.now:
                 yield env.timeout(times[start] - env.now)
             for j in range(start, stop):
-                units[first[j]].receive(ids[j], fields[j])
+                if not (incomplete[j] and at_counter(ids[j])):  # an incomplete dossier goes back at the counter
+                    units[first[j]].receive(ids[j], fields[j])
 
     def close_day(self) -> None:
         """Book the day's officer hours, let citizens react to delays, escalate, collect."""

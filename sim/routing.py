@@ -6,13 +6,18 @@ unresolved complaint climbs the design's escalation chain; city tasks pass throu
 three-tier. Transfers between tiers take `calendar.transfer_delay_days` working days.
 
 A dossier's life (conf/catalogue/default.yaml lists each procedure's steps):
-  the one-stop desk checks it; an incomplete one goes back to the citizen, who returns with the missing
-  papers some days later and gets a new appointment date -> the specialist works on it -> it may wait
+  the one-stop desk checks it at the counter; an incomplete one goes back to the citizen, who returns with
+  the missing papers some days later and gets a new appointment date -> the specialist works on it -> it may wait
   some working days with no officer effort (public posting, a field check, a tax notice) -> it may go one
   tier up for consultation and come back for a final step -> the unit's leaders sign the result -> the
   result goes back to the citizen on the appointment date, or as soon as it is ready (electronic
   delivery, or a citizen told and collecting it). Outcomes are judged on the hand-back day.
 Complaints and top-down tasks keep their own, shorter flows: their officers' legs, then done.
+
+The desk check is counter work: citizens queue at the counter for minutes, files do not wait there for
+days. So it is not a queued leg: each morning the day's desk-check hours at each unit take officers of the
+desk's field off casework for the day (`counter_hours`, used by the model), and a dossier passes the
+counter on the day it is filed (or brought back).
 """
 from __future__ import annotations
 
@@ -20,8 +25,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from sim.ledger import (DESK, DONE, EARLY, INCOMPLETE, MAX_LEGS, READY, SIGN, TRANSIT, WAITING,
-                        WITH_CITIZEN)
+from sim.ledger import DONE, EARLY, INCOMPLETE, MAX_LEGS, READY, SIGN, TRANSIT, WAITING, WITH_CITIZEN
 from sim.work import COMPLAINT, DOSSIER, INTERNAL, LEVEL, N_FIELDS, TASK
 from sim.world import COMMUNE, DEPARTMENT, DISTRICT
 
@@ -41,6 +45,7 @@ class Router:
         self.inbox: dict[int, list[int]] = defaultdict(list)     # arriving at a unit, or back from a wait
         self.handback: dict[int, list[int]] = defaultdict(list)  # ready results, by appointment date
         self.proc_deadline = cat.proc_deadline.tolist()
+        self.refiled_today: list[int] = []  # dossiers brought back from supplementation this morning
         self.units = model.units
         self.open_complaints: set[int] = set()
         self.declined: set[int] = set()
@@ -69,25 +74,39 @@ class Router:
         delegated = cat.proc_certification[p] & (cfg.leaders.delegate_certification and cfg.leaders.sign_off)
         # A delegated certification is signed by the officer who did it, at the end of the specialist step.
         specialist = effort + np.where(delegated, cfg.leaders.delegated_sign_minutes / 60.0, 0.0)
-        desk = cat.proc_desk_hours[p] > 0
-        desk_field = np.where(self.world.unit_kind[home] == DEPARTMENT, field, cat.desk_field)
         zeros = np.zeros(k)
-        steps = [(home, desk_field, cat.proc_desk_hours[p] * cx), (home, field, specialist),
-                 (np.where(consult, above, 0), field, np.where(consult, cat.proc_consult_effort[p] * cx, 0)),
-                 (np.where(consult, home, 0), field, np.where(consult, cat.proc_final_share[p] * effort, 0))]
-        # Without a desk step the specialist's leg comes first.
-        units, fields, hours = (np.stack([s[i] for s in steps], axis=1) for i in range(3))
-        shift = ~desk
-        for cols in (units, fields, hours):
-            cols[shift, :-1] = cols[shift, 1:]
-            cols[shift, -1] = 0
-        batch["leg_unit"], batch["leg_field"], batch["leg_hours"] = units, fields, hours
-        batch["n_legs"] = desk.astype(np.int8) + np.where(consult, 3, 1)
+        batch["leg_unit"] = np.stack([home, np.where(consult, above, 0), np.where(consult, home, 0), zeros], axis=1)
+        batch["leg_field"] = np.repeat(field[:, None], MAX_LEGS, axis=1)
+        batch["leg_hours"] = np.stack([specialist, np.where(consult, cat.proc_consult_effort[p] * cx, 0),
+                                       np.where(consult, cat.proc_final_share[p] * effort, 0), zeros], axis=1)
+        batch["n_legs"] = np.where(consult, 3, 1)
         batch["wait_days"] = cat.proc_wait_days[p]
-        incomplete, early = batch.pop("incomplete") & desk, batch.pop("early")
+        incomplete, early = batch.pop("incomplete") & (cat.proc_desk_hours[p] > 0), batch.pop("early")
         sign = ~delegated & cfg.leaders.sign_off
-        batch["flags"] = (DESK * desk + INCOMPLETE * incomplete + EARLY * early + SIGN * sign).astype(np.uint8)
+        batch["flags"] = (INCOMPLETE * incomplete + EARLY * early + SIGN * sign).astype(np.uint8)
         return batch
+
+    def counter_hours(self, rids: np.ndarray) -> np.ndarray:
+        """Desk-check hours of these dossiers, per desk (unit x field) of the counter that checks them: the
+        competent unit's `catalogue.desk_field` (a department: the procedure's own field)."""
+        ledger, cat = self.ledger, self.cat
+        p = ledger.rtype[rids]
+        unit = ledger.leg_unit[rids, 0]
+        field = np.where(self.world.unit_kind[unit] == DEPARTMENT, cat.proc_field[p], cat.desk_field)
+        return np.bincount(unit * N_FIELDS + field, weights=cat.proc_desk_hours[p], minlength=ledger.n_desks)
+
+    def at_counter(self, rid: int) -> bool:
+        """A dossier at the counter: an incomplete one goes back to its citizen (True); else it is received."""
+        ledger = self.ledger
+        flags = ledger.rec.flags[rid]
+        if not flags & INCOMPLETE:
+            return False
+        ledger.rec.flags[rid] = flags & ~INCOMPLETE
+        ledger.rec.status[rid] = TRANSIT  # counted back in by away()
+        ledger.in_transit -= 1
+        self.away(rid, WITH_CITIZEN, ledger.supplement_days[rid])
+        ledger.supplements[rid] += 1
+        return True
 
     def route_complaints(self, batch: dict) -> dict:
         """A complaint goes to its first-instance unit (a delay complaint: where the late dossier sits)."""
@@ -155,12 +174,7 @@ class Router:
             else:
                 self.close(rid, now)
             return
-        flags = rec.flags[rid]
-        if flags & DESK and leg == 0 and flags & INCOMPLETE:
-            rec.flags[rid] = flags & ~INCOMPLETE
-            self.away(rid, WITH_CITIZEN, self.ledger.supplement_days[rid])
-            self.ledger.supplements[rid] += 1
-        elif rec.wait_days[rid] and leg == (flags & DESK) // DESK:  # the specialist's step: a calendar wait next
+        if rec.wait_days[rid] and leg == 0:  # the specialist's step done: a calendar wait next
             self.away(rid, WAITING, rec.wait_days[rid])
         else:
             self.advance(rid, now)
@@ -171,7 +185,7 @@ class Router:
         leg = rec.leg[rid] + 1
         if leg < rec.n_legs[rid]:
             rec.leg[rid] = leg
-            if leg == 1 + (rec.flags[rid] & DESK) // DESK:  # the leg after the specialist's: consultation
+            if leg == 1:  # the leg after the specialist's: consultation
                 rec.consultations[rid] += 1
             self.send(rid)
             return
@@ -254,6 +268,7 @@ class Router:
             if status == WITH_CITIZEN:
                 ledger.away[WITH_CITIZEN] -= 1
                 ledger.reissue(rid, day + self.proc_deadline[ledger.rtype[rid]])
+                self.refiled_today.append(rid)
                 rec.status[rid] = TRANSIT
                 ledger.in_transit += 1
             leg = rec.leg[rid]

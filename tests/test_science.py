@@ -132,7 +132,8 @@ def test_more_staff_never_raises_mean_delay_in_a_city(tier):
     delays = [run_scenario(small_cfg(f"tier={tier}", f"quota.budget={b}", "demand.dossiers_per_year=25000",
                                      "officer.cross_field=false", "officer.absence_rate=0")).summary["mean_delay_days"]
               for b in (300, 350, 450, 600)]
-    assert all(b <= a for a, b in zip(delays, delays[1:])), delays
+    # Once staff cover the work, more of it only reorders events: allow 1e-4 working days (a few seconds).
+    assert all(b <= a + 1e-4 for a, b in zip(delays, delays[1:])), delays
     assert delays[-1] < delays[0]
 
 
