@@ -13,6 +13,7 @@ from .communes_page import CommunesPage
 from .compare_page import ComparePage
 from .run_page import RunPage
 from .text import T
+from .widgets import Guard
 
 
 @solara.component
@@ -30,7 +31,7 @@ def Layout(children=[]):  # noqa: B006 - Solara's layout signature
                     solara.lab.Tab(T(lang, f"page.{name}"), path_or_route=r, classes=[f"tab-{name}"])
             solara.Text(str(cat.root), style={"font-size": "0.8rem", "opacity": "0.85", "margin": "0 12px"})
             solara.ToggleButtonsSingle(value=state.lang, values=["en", "vi"], dense=True, classes=["lang-toggle"])
-        solara.Column(children=children)
+        Guard(children=children)
     return main
 
 

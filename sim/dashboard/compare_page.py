@@ -90,7 +90,7 @@ def ComparePage():
     with solara.Card(label(lang, "table.means_title")):
         with solara.Row(style={"align-items": "center", "gap": "24px"}):
             solara.Text(label(lang, "table.ci_note").format(n=_n_text(comp["n"])))
-            solara.Checkbox(label=T(lang, "compare.all_metrics"), value=state.all_metrics, classes=["all-metrics"])
+            solara.Checkbox(label=T(lang, "compare.all_metrics"), value=state.all_metrics)
         solara.HTML(tag="div", unsafe_innerHTML=table_html(means, "means-table", label(lang, "table.metric")))
     if len(diffs.columns):
         title = label(lang, "table.diff_title").format(baseline=design_label(lang, comp["baseline"].iloc[0]))

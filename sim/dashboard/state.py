@@ -30,10 +30,16 @@ def catalog() -> Catalog:
 
 
 def chosen_designs(cat: Catalog) -> list[str]:
-    """The designs picked on the Compare page that still exist (default: the first four)."""
+    """The designs picked on the Compare page that still exist (default: the first four). A design that a
+    new run split into variants (its config differs, e.g. in run.days) is replaced by those variants."""
     available = cat.designs(filters.value)
-    picked = [d for d in (designs.value or []) if d in available]
-    return picked if designs.value is not None else available[:4]
+    if designs.value is None:
+        return available[:4]
+    picked = []
+    for d in designs.value:
+        now = [d] if d in available else [a for a in available if a.partition(" [")[0] == d]
+        picked += [a for a in now if a not in picked]
+    return picked
 
 
 def chosen_baseline(cat: Catalog, picked: list[str]) -> str | None:

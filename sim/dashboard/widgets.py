@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import logging
+import traceback
 
 import pandas as pd
 import solara
@@ -10,6 +12,8 @@ import solara
 from .charts import DOWNLOAD_FORMATS, Chart
 from .data import Catalog
 from .text import T
+
+log = logging.getLogger("sim.dashboard")
 
 CSS = """
 .govsim-table table { border-collapse: collapse; font-size: 0.9rem; margin-bottom: 1em; }
@@ -55,3 +59,17 @@ def table_html(df: pd.DataFrame, element_id: str, corner: str = "") -> str:
                    + "</tr>" for i, r in zip(df.index, df.values.tolist()))
     return (f'<div class="govsim-table"><table id="{element_id}"><thead><tr><th style="text-align:left">'
             f"{html.escape(corner)}</th>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+@solara.component
+def Guard(children=[]):  # noqa: B006 - Solara's children signature
+    """A page that fails shows one line (the traceback goes to the server's log), never a stack trace."""
+    exc, clear = solara.use_exception()
+    if exc is None:
+        solara.Column(children=children)
+        return
+    log.error("page failed:\n%s", "".join(traceback.format_exception(exc)))
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    solara.Error(f"this page failed: {type(exc).__name__}: {first[:200]} (details in the server's log)",
+                 classes=["govsim-error"])
+    solara.Button("Try again", on_click=clear)
