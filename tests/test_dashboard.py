@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from report_fixtures import add_broken_runs, write_sweep
+from report_fixtures import add_broken_runs, write_run, write_sweep
 from sim.config import ConfigError, compose
 from sim.dashboard.browser import chromium_path
 from sim.dashboard.data import Catalog, fold
@@ -77,6 +77,16 @@ def test_catalog_names_broken_runs_and_writes_the_catalog(tmp_path):
     db.write_bytes(b"not a duckdb file")
     again = Catalog(tmp_path / "s").reload()
     assert again.error is None and any("rebuilt" in n for n in again.notes)
+
+
+def test_a_single_run_folder_with_the_forms_runs(tmp_path):
+    """DIR may be one run; the form's runs inside it join the catalog as their own variants."""
+    one = write_run(tmp_path / "one", "two_tier", "uniform", 0, days=5)
+    (one / "dashboard-runs").mkdir()
+    write_run(one / "dashboard-runs" / "x", "two_tier", "uniform", 0, days=6)
+    cat = Catalog(one).reload()
+    assert cat.error is None and sorted(cat.runs["run_dir"]) == [".", "dashboard-runs/x"]
+    assert sorted(cat.designs()) == ["two_tier/uniform [run.days=5]", "two_tier/uniform [run.days=6]"]
 
 
 def test_communes_table_and_daily_backlog(tmp_path):

@@ -37,7 +37,7 @@ def screenshot(page, path, max_height: int = 5000) -> Path:
     """The whole page: Solara scrolls inside its layout, so grow the viewport to the content first."""
     height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('body *')).map(e => e.scrollHeight))")
     size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": int(min(max(height + 40, size["height"]), max_height))})
+    page.set_viewport_size({"width": size["width"], "height": int(min(max(height + 160, size["height"]), max_height))})
     page.wait_for_timeout(500)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

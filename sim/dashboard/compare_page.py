@@ -23,17 +23,20 @@ HEADLINE = ("on_time_rate", "resolved_late_share", "mean_delay_days", "p90_delay
 
 
 @solara.component
-def Filters(cat):
-    for lab, col, values in cat.facets():
-        if len(values) < 2:
-            continue
-        chosen = state.filters.value.get(col) or values
+def Filters(cat, lang: str):
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
+        for lab, col, values in cat.facets():
+            if len(values) < 2:
+                continue
+            chosen = state.filters.value.get(col) or values
 
-        def set_values(v, col=col):
-            state.filters.set({**state.filters.value, col: list(v)})
+            def set_values(v, col=col):
+                state.filters.set({**state.filters.value, col: list(v)})
 
-        solara.SelectMultiple(lab, values=[v for v in chosen if v in values], all_values=values,
-                              on_value=set_values, dense=True, style={"min-width": "180px"})
+            solara.SelectMultiple(T(lang, f"facet.{col}") if col in ("tier", "quota") else lab,
+                                  values=[v for v in chosen if v in values], all_values=values,
+                                  on_value=set_values, dense=True, style={"min-width": "200px"},
+                                  classes=[f"facet-{col}"])
 
 
 @solara.component
@@ -65,14 +68,15 @@ def ComparePage():
     picked = state.chosen_designs(cat)
     base = state.chosen_baseline(cat, picked)
     with solara.Card(T(lang, "compare.designs")):
-        with solara.Row(style={"flex-wrap": "wrap", "gap": "12px", "align-items": "center"}):
-            Filters(cat)
+        Filters(cat, lang)
+        with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
             solara.SelectMultiple(T(lang, "compare.designs"), values=picked, all_values=available, dense=True,
                                   on_value=lambda v: state.designs.set(list(v)), classes=["design-select"],
-                                  style={"min-width": "420px", "flex-grow": "1"})
+                                  style={"min-width": "420px", "flex-grow": "2"})
             if picked:
                 solara.Select(T(lang, "compare.baseline"), values=picked, value=base, dense=True,
-                              on_value=state.baseline.set, classes=["baseline-select"], style={"min-width": "260px"})
+                              on_value=state.baseline.set, classes=["baseline-select"],
+                              style={"min-width": "260px", "flex-grow": "1"})
     if not picked:
         solara.Warning(T(lang, "compare.none"))
         return

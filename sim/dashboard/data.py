@@ -54,6 +54,7 @@ class Catalog:
     version: int = 0
 
     def __post_init__(self):
+        self.root = Path(self.root)
         self._lock = threading.Lock()
         self._cache: dict = {}
 
@@ -84,13 +85,9 @@ class Catalog:
             self.runs, self.problems = pd.DataFrame(), []
             self.error = f"no such folder: {self.root}"
             return
-        runs, problems = load_runs(self.root, exclude=(self.root / REPORT,), progress=False)
-        if (self.root / SUMMARY).exists() and self.form_dir.is_dir():
-            # DIR is one run: its subfolders are not scanned as runs, so the form's runs are added here
-            extra, more = load_runs(self.form_dir, progress=False)
-            extra["run_dir"] = FORM_RUNS + "/" + extra["run_dir"].astype(str)
-            problems += [Problem(f"{FORM_RUNS}/{p.run}", p.reason, p.skipped) for p in more]
-            runs = pd.concat([runs, extra], ignore_index=True) if not extra.empty else runs
+        # DIR may be one run: its subfolders are not walked, so the form's runs are named explicitly
+        also = (self.form_dir,) if (self.root / SUMMARY).exists() and self.form_dir.is_dir() else ()
+        runs, problems = load_runs(self.root, exclude=(self.root / REPORT,), progress=False, also=also)
         self.problems = problems
         if runs.empty:
             self.runs = runs
