@@ -221,6 +221,7 @@ def test_browser_compare_communes_download_and_run(app, tiny_sweep):
     page.press(".run-days input", "Enter")
     _toggle(page, "run-communes", ["Ba Đình (00004)"])
     page.click(".run-button")
+    page.wait_for_selector(".run-progress", timeout=20_000)  # in the background, with a progress bar
     result = page.wait_for_selector(".run-result")
     text = result.inner_text()
     assert "added dashboard-runs/" in text, text
