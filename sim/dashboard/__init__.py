@@ -8,7 +8,9 @@ statistics and figure code as ``govsim-report`` (sim.report); its modules:
 - ``scenario``: the "Run a scenario" form's back end (size check, a background ``govsim`` run, progress);
 - ``text``: the dashboard's own labels (both languages);
 - ``state``, ``widgets``, ``compare_page``, ``communes_page``, ``run_page``, ``app``: the Solara app;
-- ``cli``: the ``govsim-dashboard`` command.
+- ``cli``: the ``govsim-dashboard`` command; ``server`` and ``browser``: start it and drive it in the
+  system's headless Chromium (the browser test, scripts/dashboard_screenshots.py).
 
-Install with ``pip install ".[dashboard]"``; everything but ``cli`` needs Solara.
+Install with ``pip install ".[dashboard]"``. ``data``, ``scenario``, ``charts``, ``text`` and ``cli`` work
+without Solara; the pages need it.
 """

@@ -89,7 +89,8 @@ def commune_chart(daily: pd.DataFrame, unit: str, designs: list[str], lang: str,
     palette = dict(zip(FIELD_ORDER, sns.color_palette("colorblind", len(FIELD_ORDER)).as_hex()))
     use_dates = daily["date"].notna().all()
     with report_style():
-        fig, axes = facet_grid(len(shown), panel_w=5.4, panel_h=3.4, sharex=True, sharey=True)
+        # each design on its own y scale: one tier can carry many times the other's backlog
+        fig, axes = facet_grid(len(shown), panel_w=5.4, panel_h=3.4, sharex=True)
         for ax, design in zip(axes, shown):
             d = daily[daily["design"] == design]
             for f in fields:

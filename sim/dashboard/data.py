@@ -9,6 +9,7 @@ or ``Catalog.notes`` (one line each). Nothing here imports Solara.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -184,7 +185,6 @@ class Catalog:
 
 
 def _natural_key(text: str):
-    import re
     return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text)]
 
 
