@@ -1,4 +1,4 @@
-"""Validate the calibrated defaults against CALIBRATION.md section 4, with several seeds.
+"""Validate the calibrated defaults against the calibration targets of docs/sources.md, with several seeds.
 
     python experiments/validate.py [--seeds K] [--scale S] [--subset K] [--jobs J] [--with-sensitivity]
 
@@ -58,7 +58,6 @@ REDUCED_TOLERANCES: dict[str, tuple[str, float]] = {
     "online_share": ("abs", 0.03),
     "julaug_commune_dossiers": ("rel", 0.08),
     "julaug_on_time": ("abs", 0.02),
-    "on_time_2025": ("abs", 0.02),
     "complaints_11m": ("rel", 0.20),
 }
 # Targets the calibrated model is known not to reach (reported, not enforced in CI): see calibration.md.
@@ -133,6 +132,9 @@ def conservation(model) -> dict:
     backlog = led.day_backlog[-1].reshape(-1, N_FIELDS).sum(axis=1)
     desk_gap = arrivals - left - backlog
     in_transit = int((status == 2).sum())
+    from sim.ledger import READY, SIGNING, WAITING, WITH_CITIZEN
+    away = {name: int((status == code).sum()) for name, code in
+            (("with_citizen", WITH_CITIZEN), ("waiting", WAITING), ("signing", SIGNING), ("ready", READY))}
     per_kind = {}
     for k, name in enumerate(("dossier", "complaint", "task")):
         sel = kind == k
@@ -147,6 +149,10 @@ def conservation(model) -> dict:
         # ledger.load now: the last day's snapshot (day_backlog) is taken before that day's escalations move
         # complaints off their desks, so it can count an escalated complaint both at a desk and in transit.
         "open_at_desks": int(sum(led.load)), "open_at_desks_last_snapshot": int(backlog.sum()), "per_kind": per_kind,
+        "open_away": sum(away.values()), "open_away_by_status": away,
+        "away_counters_ok": all(led.away[code] == away[name] for name, code in
+                                (("with_citizen", WITH_CITIZEN), ("waiting", WAITING), ("signing", SIGNING),
+                                 ("ready", READY))),
     }
 
 
@@ -184,7 +190,10 @@ def mmc_overrides(rho: float, c: int, seed: int, days: int, daily: float, workda
           f"officer.workday_hours={workday}", f"officer.casework_hours_per_day={casework}",
           "calendar.holidays=[]", "calendar.arrival_resolution_minutes=0", "demand.online_after_hours_share=0.0",
           "demand.seasonality=[1,1,1,1,1,1,1,1,1,1,1,1]", "complaints.letters_per_year=0",
-          "citizen.late_complaint_prob=0.0", "catalogue.tasks=[]", f"catalogue.procedures=[{proc}]"]
+          "citizen.late_complaint_prob=0.0", "catalogue.tasks=[]", f"catalogue.procedures=[{proc}]",
+          # the specialist's desk alone: no desk check, supplementation, sign-off or wait for a hand-back date
+          "catalogue.desk_check_hours=0", "demand.incomplete_share=0", "leaders.sign_off=false",
+          "handback.early_share_online=1", "handback.early_share_in_person=1"]
     return ov, lam, mu
 
 
@@ -224,6 +233,11 @@ def mmc_run(job: dict) -> dict:
 def target_rows(runs: list[dict], three: list[dict]) -> list[dict]:
     rows = []
     for key, t in TARGETS.items():
+        if t.design not in ("two_tier", "three_tier"):  # a period no run here covers: reported, not measured
+            rows.append({"key": key, "label": t.label, "tag": t.tag, "reported": t.value, "model_mean": math.nan,
+                         "ci_low": math.nan, "ci_high": math.nan, "n_seeds": 0, "tolerance": tol_text(key),
+                         "bounds": bounds(key), "inside": None, "note": t.note})
+            continue
         source = three if t.design == "three_tier" else runs
         vals = [r["measures"].get(key, math.nan) for r in source]
         m, lo, hi = t_ci(vals)
@@ -259,13 +273,14 @@ def write_report(out: Path, args, rows, runs, three, mmc, cons, elapsed: float) 
         pct = r["key"] in ("online_share", "julaug_on_time", "on_time_2025")
         f = (lambda x: fmt(x, "pct")) if pct else fmt
         L.append(f"| {r['label']} | [{r['tag']}] | {f(r['reported'])} | {f(r['model_mean'])} | "
-                 f"{f(r['ci_low'])} - {f(r['ci_high'])} | {r['tolerance']} | {'yes' if r['inside'] else '**no**'} |")
+                 f"{f(r['ci_low'])} - {f(r['ci_high'])} | {r['tolerance']} | "
+                 f"{'not measured' if r['inside'] is None else 'yes' if r['inside'] else '**no**'} |")
     L.append("")
     L.append("How each model value is measured:\n")
     for r in rows:
         L.append(f"- **{r['label']}**: {r['note']}.")
     L.append("")
-    misses = [r for r in rows if not r["inside"]]
+    misses = [r for r in rows if r["inside"] is False]
     if misses:
         L.append("Out of tolerance: " + "; ".join(r["label"] for r in misses) + ". See calibration.md for why.\n")
     other = ["on_time_rate", "mean_delay_days", "p90_delay_days", "complaints_received", "delay_complaints",
@@ -385,7 +400,7 @@ def main(argv=None) -> int:
     write_report(Path(args.out), args, rows, runs, three, mmc, cons, elapsed)
     for r in rows:
         print(f"{r['key']:26s} reported {r['reported']:>12.4g}  model {r['model_mean']:>12.4g} "
-              f"[{r['ci_low']:.4g}, {r['ci_high']:.4g}]  {r['tolerance']:>8s}  {'ok' if r['inside'] else 'OUT'}")
+              f"[{r['ci_low']:.4g}, {r['ci_high']:.4g}]  {r['tolerance']:>8s}  {'-' if r['inside'] is None else 'ok' if r['inside'] else 'OUT'}")
     print(f"wrote {args.out}/validation.md in {elapsed / 60:.1f} min")
     return 0
 

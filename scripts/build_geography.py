@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Build Hanoi's geography tables (three-tier and two-tier) from the raw sources.
 
-    python scripts/build_geography.py [--raw ../shared/data/hanoi] [--out sim/data]
+    python scripts/build_geography.py [--raw data/raw/hanoi] [--out sim/data]
 
-Reads the raw files described in <raw>/SOURCES.md (2019 census by commune, the
+Reads the raw files described in data/raw/hanoi/README.md (2019 census by commune, the
 2019 -> 10/11/2024 change record, the LacGO/VietNamTDP mapping to the 126 units of
 Resolution 1656/NQ-UBTVQH15) plus the alias table scripts/geography_aliases.csv, and
 writes four small CSV tables and nothing else into <out>:
@@ -32,12 +32,12 @@ from fractions import Fraction
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_RAW = REPO.parent / "shared" / "data" / "hanoi"
+DEFAULT_RAW = REPO / "data" / "raw" / "hanoi"
 DEFAULT_OUT = REPO / "sim" / "data"
 ALIASES = Path(__file__).resolve().with_name("geography_aliases.csv")
 
 POPULATION_2025 = 8_855_946  # two-tier report, June 2026 [R26 L73]
-CENSUS_TOTAL = 8_053_663  # 2019 census, Hanoi (SOURCES.md)
+CENSUS_TOTAL = 8_053_663  # 2019 census, Hanoi (data/raw/hanoi/README.md)
 MIN_COVERAGE = 0.99
 HANOI = "01"
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 import logging
 import math
 import os
+import shlex
 import sys
+import tempfile
+from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -80,18 +83,60 @@ def sweeper_params(overrides: list[str]) -> list[str]:
     return [f"{k}={v}" for k, v in params.items() if k not in given]
 
 
+def check_writable(path: str, key: str) -> None:
+    """Raise one ConfigError line unless a folder can be made and written at `path`."""
+    target = Path(path).expanduser()
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"{key} {path!r} is a file, not a folder")
+    base = target
+    while not base.exists():
+        base = base.parent
+    if not base.is_dir():
+        raise ConfigError(f"{key} {path!r} cannot be created: {base} is a file")
+    try:
+        tempfile.TemporaryDirectory(dir=base, prefix=".govsim-probe-").cleanup()
+    except OSError as exc:
+        raise ConfigError(f"{key} {path!r} cannot be written ({exc.strerror or type(exc).__name__} in {base})") from None
+
+
+def hydra_output_dir(argv: list[str], multirun: bool) -> str:
+    """The folder Hydra makes for a run (or sweep), up to the first part it only fills in at run time."""
+    key = "sweep" if multirun else "run"
+    given = [a.split("=", 1)[1] for a in argv if a.startswith(f"hydra.{key}.dir=")]
+    if given:
+        raw = given[-1]
+    else:
+        import yaml
+
+        raw = str(yaml.safe_load((config_dir() / "config.yaml").read_text())["hydra"][key]["dir"])
+    if "${" not in raw:
+        return raw
+    static = raw[:raw.index("${")]
+    return static[:static.rindex("/")] if "/" in static else "."
+
+
 def preflight(argv: list[str]) -> int:
     """Compose and validate every scenario the command line describes; returns the number of jobs."""
     if any(a.split("=")[0] in _INFO_FLAGS for a in argv):
         return 0
     overrides = [a for a in argv if not a.startswith("-") and not a.lstrip("+~").startswith(("hydra.", "hydra/"))]
+    multirun = "-m" in argv or "--multirun" in argv
     from sim.world import build_world
 
     try:
+        if not multirun:
+            swept = [opts for opts in sweep_options(overrides) if len(opts) > 1]
+            if swept:
+                key = swept[0][0].split("=")[0]
+                raise ConfigError(f"{key} is given {len(swept[0])} values: add -m to sweep over them "
+                                  f"(govsim -m ...), or write a list as {key}=[a,b]")
         overrides = overrides + sweeper_params(overrides)
+        check_writable(hydra_output_dir(argv, multirun), "hydra.sweep.dir" if multirun else "hydra.run.dir")
         worlds_seen = set()
         for variant in sweep_variants(overrides):
             cfg = compose(variant)
+            if cfg.run.out_dir:
+                check_writable(cfg.run.out_dir, "run.out_dir")
             key = (cfg.tier.name, cfg.quota.name, str(cfg.quota), tuple(cfg.run.communes), cfg.run.geography_dir,
                    str(cfg.tier), cfg.officer.non_casework_per_commune)
             if key not in worlds_seen:  # unknown communes and budgets below the floors surface here
@@ -102,9 +147,30 @@ def preflight(argv: list[str]) -> int:
         fail(str(exc))
 
 
+def _after_ctrl_c(exc: BaseException) -> bool:
+    """Did this error come out of a Ctrl-C? (OmegaConf can replace a KeyboardInterrupt that lands inside it
+    with an error of its own; the interrupt stays in the error's context.)"""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 @hydra.main(config_path=str(config_dir()), config_name="config", version_base=None)
 def run(cfg: DictConfig) -> float | None:
     """One Hydra job: validate, simulate, write the run folder, print the summary."""
+    try:
+        return _run(cfg)
+    except Exception as exc:  # noqa: BLE001 - only to recognise a Ctrl-C in disguise
+        if _after_ctrl_c(exc):
+            raise KeyboardInterrupt from None
+        raise
+
+
+def _run(cfg: DictConfig) -> float | None:
     try:
         scenario = validate(cfg)
     except ConfigError as exc:
@@ -112,11 +178,14 @@ def run(cfg: DictConfig) -> float | None:
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN
     out_dir = scenario.run.out_dir or hc.runtime.output_dir
+    _RUNNING["out_dir"] = out_dir
     try:
         result = run_scenario(scenario, out_dir=out_dir, progress=scenario.run.progress and not multirun,
                               echo=None if multirun else print)
     except ConfigError as exc:
         fail(str(exc))
+    except OSError as exc:  # a disk that fills or a folder removed mid-run: the checks above cannot foresee it
+        fail(f"cannot write the run folder {out_dir}: {exc.strerror or exc}")
     s = result.summary
     if result.skipped:
         log.info("already finished, skipped: %s", out_dir)
@@ -148,11 +217,41 @@ def draw_charts(out_dir: str) -> None:
     print(f"charts and report: {target}")
 
 
+_RUNNING: dict[str, str] = {}  # the single run's folder, once Hydra has made it
+
+
+def interrupted(argv: list[str], multirun: bool, jobs: int) -> None:
+    """Ctrl-C: one line with how many runs finished and the command that resumes; exit code 2."""
+    from sim.sweep import SweepProgress
+
+    folder = SweepProgress.stop_all()
+    command = ["govsim", *argv]
+    if multirun:
+        done = sum(1 for _ in Path(folder).glob("**/summary.json")) if folder else 0
+        if folder and not any(a.startswith("hydra.sweep.dir=") for a in argv):
+            command.append(f"hydra.sweep.dir={folder}")
+        where = f" in {folder}" if folder else ""
+        print(f"govsim: interrupted: {done} of {jobs or '?'} runs finished{where}; to resume (finished runs "
+              f"are skipped): {shlex.join(command)}", file=sys.stderr)
+    else:
+        out_dir = _RUNNING.get("out_dir")
+        done = int(bool(out_dir) and (Path(out_dir) / "summary.json").is_file())
+        print(f"govsim: interrupted: {done} of 1 runs finished (a run stopped midway keeps nothing); to run it "
+              f"again: {shlex.join(command)}", file=sys.stderr)
+    sys.exit(2)
+
+
 def main() -> None:
-    jobs = preflight(sys.argv[1:])
-    if "-m" in sys.argv or "--multirun" in sys.argv:
-        os.environ["GOVSIM_SWEEP_JOBS"] = str(jobs)  # read by the sweep progress callback
-    run()
+    argv = sys.argv[1:]
+    multirun = "-m" in argv or "--multirun" in argv
+    jobs = 0
+    try:
+        jobs = preflight(argv)
+        if multirun:
+            os.environ["GOVSIM_SWEEP_JOBS"] = str(jobs)  # read by the sweep progress callback
+        run()
+    except KeyboardInterrupt:
+        interrupted(argv, multirun, jobs)
 
 
 if __name__ == "__main__":

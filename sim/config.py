@@ -25,6 +25,8 @@ FIELDS = (
 TIERS = ("three_tier", "two_tier")
 QUOTAS = ("uniform", "area_grouped")
 LEVELS = ("commune", "district", "city")
+DISCIPLINES = ("due_date", "fifo")
+MAX_DAYS = 3660  # ten years: the longest run; conf/config.yaml lists public holidays for 2025-2030
 
 
 class ConfigError(ValueError):
@@ -32,92 +34,127 @@ class ConfigError(ValueError):
 
 
 # ---------------------------------------------------------------- schema
+# One home for each default: the values live in conf/*.yaml, next to their source tags (docs/sources.md);
+# these dataclasses hold only names and types, every field `= MISSING`. This is Hydra's "Structured Config
+# schema" pattern (hydra.cc, tutorials/structured_config/schema and static_schema): one schema validates many
+# config files, here the options of each group (tier/two_tier.yaml and tier/three_tier.yaml give the same
+# keys different values), so a value in the schema would be the wrong one for at least one option.
+# The one exception is an optional field of a catalogue entry (ProcedureSpec below): YAML cannot state a
+# default for the items of a list, so its default lives here, with its tag, and nowhere else.
+# To add a setting: declare it here `= MISSING`, give its value and tag in conf/ (in every option of its
+# group). tests/test_defaults.py fails if the schema holds a value, or if a composed config misses one.
 @dataclass
 class RunConfig:
-    days: int = 365
-    start_date: str = "2025-07-01"
-    seed: int = 0
-    scale: float = 1.0
-    out_dir: str = ""  # empty: Hydra's run directory
-    progress: bool = True
-    report: bool = True  # a single run also draws its chart pack into <out_dir>/report
-    write_requests: bool = True
-    communes: List[str] = dc_field(default_factory=list)
-    geography_dir: str = ""  # empty: the tables shipped in sim/data
+    days: int = MISSING
+    start_date: str = MISSING
+    seed: int = MISSING
+    scale: float = MISSING
+    out_dir: str = MISSING  # empty: Hydra's run directory
+    progress: bool = MISSING
+    report: bool = MISSING  # a single run also draws its chart pack into <out_dir>/report
+    write_requests: bool = MISSING
+    communes: List[str] = MISSING
+    geography_dir: str = MISSING  # empty: the tables shipped in sim/data
 
 
 @dataclass
 class DemandConfig:
-    dossiers_per_year: float = 3571311
-    online_share: float = 0.589
-    online_after_hours_share: float = 0.5
-    citizens_per_agent: int = 1000
-    urban_demand_factor: float = 1.2
-    seasonality: List[float] = dc_field(default_factory=lambda: [1.0] * 12)
+    dossiers_per_year: float = MISSING
+    online_share: float = MISSING
+    online_after_hours_share: float = MISSING
+    citizens_per_agent: int = MISSING
+    urban_demand_factor: float = MISSING
+    seasonality: List[float] = MISSING
+    incomplete_share: float = MISSING        # dossiers sent back at the desk for supplementation
+    supplement_days_mean: float = MISSING    # working days until the citizen brings the missing papers
 
 
 @dataclass
 class CitizenConfig:
-    online_propensity_sd: float = 0.15
-    patience_days_mean: float = 5.0
-    complaint_propensity_mean: float = 1.0
-    complaint_propensity_sd: float = 0.3
-    late_complaint_prob: float = 0.04
-    escalation_prob: float = 0.5
+    online_propensity_sd: float = MISSING
+    patience_days_mean: float = MISSING
+    complaint_propensity_mean: float = MISSING
+    complaint_propensity_sd: float = MISSING
+    late_complaint_prob: float = MISSING
+    escalation_prob: float = MISSING
 
 
 @dataclass
 class ComplaintConfig:
-    letters_per_year: float = 77600
-    complex_share: float = 0.2
-    limit_days: int = 30
-    limit_days_complex: int = 45
-    expected_escalated_share: float = 0.08
+    letters_per_year: float = MISSING
+    complex_share: float = MISSING
+    limit_days: int = MISSING
+    limit_days_complex: int = MISSING
+    expected_escalated_share: float = MISSING
 
 
 @dataclass
 class OfficerConfig:
-    workday_hours: float = 8.0
-    casework_hours_per_day: float = 4.0
-    absence_rate: float = 0.05
-    cross_field: bool = True
-    cross_field_penalty: float = 1.5
-    non_casework_per_commune: int = 4
-    effort_cv: float = 1.0
+    workday_hours: float = MISSING
+    casework_hours_per_day: float = MISSING
+    absence_rate: float = MISSING
+    cross_field: bool = MISSING
+    cross_field_penalty: float = MISSING
+    non_casework_per_commune: int = MISSING
+    effort_cv: float = MISSING
+    discipline: str = MISSING  # due_date | fifo: which queued file an officer takes next
+
+
+@dataclass
+class LeadersConfig:
+    """Who signs results: a commune's chair and vice-chairs, a district's or department's heads."""
+    sign_off: bool = MISSING
+    signing_hours_per_day: float = MISSING
+    minutes_per_file: float = MISSING
+    sessions_per_day: int = MISSING
+    commune_vice_chairs: Dict[str, int] = MISSING
+    commune_classes: Dict[str, int] = MISSING
+    district_signers: int = MISSING
+    department_signers: int = MISSING
+    department_max_utilisation: float = MISSING
+    delegate_certification: bool = MISSING
+    delegated_sign_minutes: float = MISSING
+
+
+@dataclass
+class HandbackConfig:
+    """When a ready result goes back to the citizen: on the appointment date, or early."""
+    early_share_online: float = MISSING
+    early_share_in_person: float = MISSING
 
 
 @dataclass
 class CalendarConfig:
-    holidays: List[str] = dc_field(default_factory=list)
-    transfer_delay_days: int = 1
-    arrival_resolution_minutes: float = 1.0
+    holidays: List[str] = MISSING
+    transfer_delay_days: int = MISSING
+    arrival_resolution_minutes: float = MISSING
 
 
 @dataclass
 class TierConfig:
     name: str = MISSING
     units: str = MISSING
-    districts: bool = False
-    escalation: List[str] = dc_field(default_factory=list)
-    district_staff_rule: str = "none"
-    district_staff_share: float = 0.0
-    department_officers: int = 1000
-    department_floor: int = 2
-    district_relay_effort_hours: float = 0.5
-    departments: Dict[str, List[str]] = dc_field(default_factory=dict)
+    districts: bool = MISSING
+    escalation: List[str] = MISSING
+    district_staff_rule: str = MISSING
+    district_staff_share: float = MISSING
+    department_officers: int = MISSING
+    department_floor: int = MISSING
+    district_relay_effort_hours: float = MISSING
+    departments: Dict[str, List[str]] = MISSING
 
 
 @dataclass
 class QuotaConfig:
     name: str = MISSING
-    budget: int = 9251
-    floor_per_commune: int = 8
-    field_mix: Dict[str, float] = dc_field(default_factory=dict)
-    method: str = "none"
-    n_groups: int = 1
-    bands: List[float] = dc_field(default_factory=list)
-    area_hours_per_km2: float = 0.0
-    overrides: List[str] = dc_field(default_factory=list)  # "CODE=officers" entries
+    budget: int = MISSING
+    floor_per_commune: int = MISSING
+    field_mix: Dict[str, float] = MISSING
+    method: str = MISSING
+    n_groups: int = MISSING
+    bands: List[float] = MISSING
+    area_hours_per_km2: float = MISSING
+    overrides: List[str] = MISSING  # "CODE=officers" entries
 
 
 @dataclass
@@ -126,12 +163,18 @@ class ProcedureSpec:
     field: str = MISSING
     function: str = MISSING
     weight: float = MISSING
-    tier: Dict[str, str] = dc_field(default_factory=dict)
+    tier: Dict[str, str] = MISSING
     deadline_days: int = MISSING
     effort_hours: float = MISSING
-    consult_prob: float = 0.0
-    consult_effort_hours: float = 1.0
-    final_effort_share: float = 0.25
+    # Optional in a catalogue entry: an entry that omits them gets these (item defaults: see the note above).
+    consult_prob: float = 0.0  # no consultation one tier up unless the entry says; assumption
+    consult_effort_hours: float = 1.0  # assumption
+    final_effort_share: float = 0.25  # assumption
+    desk_hours: Optional[float] = None   # None: catalogue.desk_check_hours
+    wait_days: int = 0                   # no calendar wait after the specialist step; assumption
+    wait_reason: str = ""
+    certification: bool = False          # not a certification the chair may delegate [T24 L4128-4135]
+    cutoff_hours: Optional[float] = None  # no same-day cut-off (filed later: one day more)
 
 
 @dataclass
@@ -140,7 +183,7 @@ class ComplaintSpec:
     field: str = MISSING
     weight: float = MISSING
     effort_hours: float = MISSING
-    first_instance: Dict[str, str] = dc_field(default_factory=dict)
+    first_instance: Dict[str, str] = MISSING
 
 
 @dataclass
@@ -150,15 +193,17 @@ class TaskSpec:
     field: str = MISSING
     effort_hours: float = MISSING
     deadline_days: int = MISSING
-    per_commune_per_year: Dict[str, float] = dc_field(default_factory=dict)
+    per_commune_per_year: Dict[str, float] = MISSING
 
 
 @dataclass
 class CatalogueConfig:
-    procedures: List[ProcedureSpec] = dc_field(default_factory=list)
-    complaint_types: List[ComplaintSpec] = dc_field(default_factory=list)
-    delay_complaint_effort_hours: float = 2.0
-    tasks: List[TaskSpec] = dc_field(default_factory=list)
+    procedures: List[ProcedureSpec] = MISSING
+    complaint_types: List[ComplaintSpec] = MISSING
+    delay_complaint_effort_hours: float = MISSING
+    desk_check_hours: float = MISSING   # 0: no desk-check step
+    desk_field: str = MISSING
+    tasks: List[TaskSpec] = MISSING
 
 
 @dataclass
@@ -168,6 +213,8 @@ class Config:
     citizen: CitizenConfig = dc_field(default_factory=CitizenConfig)
     complaints: ComplaintConfig = dc_field(default_factory=ComplaintConfig)
     officer: OfficerConfig = dc_field(default_factory=OfficerConfig)
+    leaders: LeadersConfig = dc_field(default_factory=LeadersConfig)
+    handback: HandbackConfig = dc_field(default_factory=HandbackConfig)
     calendar: CalendarConfig = dc_field(default_factory=CalendarConfig)
     tier: TierConfig = dc_field(default_factory=TierConfig)
     quota: QuotaConfig = dc_field(default_factory=QuotaConfig)
@@ -196,6 +243,17 @@ def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def _check_holiday_coverage(holidays: list[str], start: dt.date, days: int) -> None:
+    """Every calendar year the run touches has public holidays listed (an empty list: a run without any)."""
+    if not holidays:
+        return
+    end = start + dt.timedelta(days - 1)
+    listed = {dt.date.fromisoformat(str(h)).year for h in holidays}
+    missing = [y for y in range(start.year, end.year + 1) if y not in listed]
+    _check(not missing, f"calendar.holidays lists no public holiday in {', '.join(map(str, missing))} (the run goes "
+                        f"from {start} to {end}): add that year's holidays, or set calendar.holidays=[] to run without any")
+
+
 def validate(cfg: DictConfig | Config) -> Config:
     """Turn a composed config into a typed `Config`, or raise one ConfigError line."""
     if isinstance(cfg, DictConfig):
@@ -204,12 +262,13 @@ def validate(cfg: DictConfig | Config) -> Config:
         try:
             cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
         except Exception as exc:  # noqa: BLE001 - OmegaConf's messages run to several lines
-            raise ConfigError(str(exc).splitlines()[0]) from None
+            raise ConfigError(describe_hydra_error(exc)) from None
     c: Config = cfg
     r = c.run
     _check(_is_int(r.days) and r.days >= 1, f"run.days must be a whole number >= 1, got {r.days}")
+    _check(r.days <= MAX_DAYS, f"run.days must be <= {MAX_DAYS} (ten years), got {r.days}")
     try:
-        dt.date.fromisoformat(str(r.start_date))
+        start = dt.date.fromisoformat(str(r.start_date))
     except ValueError:
         raise ConfigError(f"run.start_date must be a date YYYY-MM-DD, got {r.start_date!r}") from None
     _check(_is_int(r.seed) and r.seed >= 0, f"run.seed must be a whole number >= 0, got {r.seed}")
@@ -223,6 +282,8 @@ def validate(cfg: DictConfig | Config) -> Config:
     _check(0 <= d.online_after_hours_share <= 1, "demand.online_after_hours_share must be in [0, 1]")
     _check(_is_int(d.citizens_per_agent) and d.citizens_per_agent >= 1,
            f"demand.citizens_per_agent must be a whole number >= 1, got {d.citizens_per_agent}")
+    _check(0 <= d.incomplete_share < 1, f"demand.incomplete_share must be in [0, 1), got {d.incomplete_share}")
+    _check(d.supplement_days_mean >= 1, f"demand.supplement_days_mean must be >= 1, got {d.supplement_days_mean}")
     _check(len(d.seasonality) == 12 and all(s > 0 for s in d.seasonality),
            "demand.seasonality must list 12 positive monthly factors")
 
@@ -245,6 +306,27 @@ def validate(cfg: DictConfig | Config) -> Config:
     _check(_is_int(o.non_casework_per_commune) and o.non_casework_per_commune >= 0,
            "officer.non_casework_per_commune must be a whole number >= 0")
     _check(o.effort_cv > 0, f"officer.effort_cv must be > 0, got {o.effort_cv}")
+    _check(o.discipline in DISCIPLINES,
+           f"officer.discipline must be one of {', '.join(DISCIPLINES)}, got {o.discipline!r}")
+
+    ld = c.leaders
+    _check(0 < ld.signing_hours_per_day <= o.workday_hours,
+           f"leaders.signing_hours_per_day must be in (0, workday_hours], got {ld.signing_hours_per_day}")
+    _check(ld.minutes_per_file > 0, f"leaders.minutes_per_file must be > 0, got {ld.minutes_per_file}")
+    _check(_is_int(ld.sessions_per_day) and 1 <= ld.sessions_per_day <= 8,
+           f"leaders.sessions_per_day must be a whole number in 1..8, got {ld.sessions_per_day}")
+    for cls, n in ld.commune_vice_chairs.items():
+        _check(_is_int(n) and 0 <= n <= 3, f"leaders.commune_vice_chairs.{cls} must be 0..3, got {n}")
+    _check(set(ld.commune_classes) <= set(ld.commune_vice_chairs) and sum(ld.commune_classes.values()) > 0,
+           "leaders.commune_classes must name classes of leaders.commune_vice_chairs, with counts summing to > 0")
+    for name in ("district_signers", "department_signers"):
+        v = getattr(ld, name)
+        _check(_is_int(v) and v >= 1, f"leaders.{name} must be a whole number >= 1, got {v}")
+    _check(0 < ld.department_max_utilisation <= 1, "leaders.department_max_utilisation must be in (0, 1]")
+    _check(ld.delegated_sign_minutes > 0, f"leaders.delegated_sign_minutes must be > 0, got {ld.delegated_sign_minutes}")
+    for name in ("early_share_online", "early_share_in_person"):
+        v = getattr(c.handback, name)
+        _check(0 <= v <= 1, f"handback.{name} must be in [0, 1], got {v}")
 
     cal = c.calendar
     for h in cal.holidays:
@@ -252,6 +334,7 @@ def validate(cfg: DictConfig | Config) -> Config:
             dt.date.fromisoformat(str(h))
         except ValueError:
             raise ConfigError(f"calendar.holidays has a bad date {h!r} (want YYYY-MM-DD)") from None
+    _check_holiday_coverage(cal.holidays, start, r.days)
     _check(_is_int(cal.transfer_delay_days) and cal.transfer_delay_days >= 0,
            "calendar.transfer_delay_days must be a whole number >= 0")
     _check(cal.arrival_resolution_minutes >= 0, "calendar.arrival_resolution_minutes must be >= 0")
@@ -287,6 +370,8 @@ def validate(cfg: DictConfig | Config) -> Config:
     cat = c.catalogue
     # Every step of work takes time (the clock's wake-ups rely on it: see sim/clock.py).
     _check(len(cat.procedures) > 0, "catalogue.procedures is empty")
+    _check(cat.desk_check_hours >= 0, f"catalogue.desk_check_hours must be >= 0, got {cat.desk_check_hours}")
+    _check(cat.desk_field in FIELDS, f"catalogue.desk_field: unknown field {cat.desk_field!r}")
     _check(cat.delay_complaint_effort_hours > 0, "catalogue.delay_complaint_effort_hours must be > 0")
     _check(t.district_relay_effort_hours > 0, "tier.district_relay_effort_hours must be > 0")
     for p in cat.procedures:
@@ -296,6 +381,11 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(0 <= p.consult_prob <= 1, f"procedure {p.name}: consult_prob must be in [0, 1]")
         _check(p.consult_effort_hours > 0 and p.final_effort_share > 0,
                f"procedure {p.name}: consult_effort_hours and final_effort_share must be > 0")
+        _check(p.desk_hours is None or (p.desk_hours > 0 and cat.desk_check_hours > 0),
+               f"procedure {p.name}: desk_hours must be > 0 (and catalogue.desk_check_hours > 0 to have a desk step)")
+        _check(_is_int(p.wait_days) and 0 <= p.wait_days <= 60, f"procedure {p.name}: wait_days must be 0..60")
+        _check(p.cutoff_hours is None or 0 < p.cutoff_hours <= o.workday_hours,
+               f"procedure {p.name}: cutoff_hours must be in (0, workday_hours]")
         level = p.tier.get(t.name)
         _check(level in LEVELS, f"procedure {p.name}: no competent tier for {t.name} (got {level!r})")
         _check(level != "district" or t.districts, f"procedure {p.name}: district tier in a design without districts")

@@ -1,9 +1,12 @@
 """The ledger: every request as a row of columnar arrays, and the unit-day counters.
 
-Each request carries its route: up to three legs (unit, officer hours), decided when it is filed. A dossier
-that needs consultation goes commune -> the tier above -> back to the commune; a top-down task in the
+Each request carries its route: up to four legs (unit, field, officer hours), decided when it is filed. A
+dossier goes desk check -> specialist -> (consultation one tier up -> final step at home), with calendar
+waits, sign-off and hand-back between and after its legs (sim/routing.py); a top-down task in the
 three-tier design goes district -> commune. Complaints can be re-routed up the escalation chain.
-Counters are kept per unit-field ("desk") and flushed to day arrays when each working day closes.
+Counters are kept per unit-field ("desk") and flushed to day arrays when each working day closes. Open
+dossiers are also counted at the desk that issued their receipt, by appointment date, so that the open
+files inside their time limit and those overdue can be reported every day.
 
 Speed: the numpy columns are the record (metrics and the vectorised daily steps read them), but reading or
 writing one numpy element costs ~70-300 ns. The event loop touches single requests millions of times, so
@@ -20,8 +23,16 @@ import numpy as np
 
 from sim.work import N_FIELDS
 
-QUEUED, IN_SERVICE, TRANSIT, DONE = 0, 1, 2, 3
-MAX_LEGS = 3
+# Where a request is: at a desk (queued or in service), between units, back with the citizen for
+# supplementation, in a calendar wait, in the leaders' signing tray, ready and waiting for hand-back, done.
+QUEUED, IN_SERVICE, TRANSIT, DONE, WITH_CITIZEN, WAITING, SIGNING, READY = range(8)
+STATUSES = ("queued", "in_service", "transit", "done", "with_citizen", "waiting", "signing", "ready")
+MAX_LEGS = 4
+# Bits of a request's `flags`.
+INCOMPLETE = 1   # the desk check will send it back for supplementation (once)
+EARLY = 2        # its result goes back as soon as it is ready, not on the appointment date
+SIGN = 4         # its result needs the leaders' signature
+DESK = 8         # its first leg is the desk check
 
 
 class Records:
@@ -46,12 +57,17 @@ class Ledger:
         self.left_today = [0] * self.n_desks
         self.busy_today = [0.0] * self.n_desks  # officer clock hours, by the officer's own desk
         self.in_transit = 0
+        self.away = [0] * len(STATUSES)        # requests per status away from desks and transit (by status code)
         # Open requests per desk by deadline day: overdue backlog without scanning the requests. The event
         # loop only notes (desk, deadline) cells as flat indices; they are counted in when the day closes.
         self.open_by_deadline = np.zeros((self.n_desks, horizon + 2), dtype=np.int32)
         self._deadline_width = horizon + 2
         self._opened: list[int] = []
         self._closed: list[int] = []
+        # Open dossiers at the desk that issued their receipt (unit x field), by appointment date.
+        self.held_by_deadline = np.zeros((self.n_desks, horizon + 2), dtype=np.int32)
+        self._released: list[int] = []
+        self._reheld: list[int] = []
         # Day arrays: [day, desk].
         shape = (n_days, self.n_desks)
         self.day_arrivals = np.zeros(shape, dtype=np.int32)
@@ -60,14 +76,21 @@ class Ledger:
         self.day_overdue = np.zeros(shape, dtype=np.int32)
         self.day_busy = np.zeros(shape)
         self.day_available = np.zeros(shape)
+        self.day_open_within = np.zeros(shape, dtype=np.int32)
+        self.day_open_overdue = np.zeros(shape, dtype=np.int32)
 
     # What the event loop touches, one 64-byte record per request (offsets chosen so nothing pads).
+    # deadline_day is the appointment date on the receipt (a complaint's or task's due date).
     _HOT = np.dtype([("kind", np.int8), ("field", np.int8), ("status", np.int8), ("leg", np.int8),
-                     ("n_legs", np.int8), ("consultations", np.int8), ("deadline_day", np.int32),
-                     ("leg_unit", np.int32, (MAX_LEGS,)), ("start_t", np.float64), ("completion_t", np.float64),
-                     ("leg_hours", np.float64, (MAX_LEGS,))], align=True)
+                     ("n_legs", np.int8), ("consultations", np.int8), ("wait_days", np.int8), ("flags", np.uint8),
+                     ("deadline_day", np.int32), ("leg_unit", np.int32, (MAX_LEGS,)),
+                     ("leg_field", np.int8, (MAX_LEGS,)), ("leg_hours", np.float32, (MAX_LEGS,)),
+                     ("start_t", np.float64), ("completion_t", np.float64)], align=True)
+    # completion_t: the officers' work done; ready_t: the result signed (= completion_t without sign-off);
+    # return_day: the working day the result went back (a complaint or task: the day it was done).
     _COLD = {"rtype": np.int16, "channel": np.int8, "origin": np.int32, "owner": np.int32, "arrival_t": np.float64,
-             "arrival_day": np.int32, "escalations": np.int8}
+             "arrival_day": np.int32, "escalations": np.int8, "ready_t": np.float64, "return_day": np.int32,
+             "supplements": np.int8, "supplement_days": np.int16}
 
     def _grow(self, cap: int) -> None:
         hot = _aligned_records(cap, self._HOT)
@@ -78,7 +101,7 @@ class Ledger:
         for name in self._HOT.names:
             setattr(self, name, hot[name])
         for name, dtype in self._COLD.items():
-            new = np.full(cap, np.nan if dtype == np.float64 else 0, dtype=dtype)
+            new = np.full(cap, np.nan if dtype == np.float64 else (-1 if name == "return_day" else 0), dtype=dtype)
             if self._cap:
                 new[: self.n] = getattr(self, name)[: self.n]
             setattr(self, name, new)
@@ -127,12 +150,33 @@ class Ledger:
         self.left_today[desk] += 1
         self._closed.append(desk * self._deadline_width + self.rec.deadline_day[rid])
 
+    def hold(self, ids: np.ndarray) -> None:
+        """New dossiers: open at the desk of their first unit and field, under their appointment date."""
+        desk = self.leg_unit[ids, 0].astype(np.int64) * N_FIELDS + self.field[ids]
+        np.add.at(self.held_by_deadline.reshape(-1), desk * self._deadline_width + self.deadline_day[ids], 1)
+
+    def held_cell(self, rid: int) -> int:
+        rec = self.rec
+        return (rec.leg_unit[rid, 0] * N_FIELDS + rec.field[rid]) * self._deadline_width + rec.deadline_day[rid]
+
+    def release(self, rid: int) -> None:
+        """A dossier went back to its citizen: no longer open (counted in when the day closes)."""
+        self._released.append(self.held_cell(rid))
+
+    def reissue(self, rid: int, deadline_day: int) -> None:
+        """A dossier back from supplementation gets a new receipt: a new appointment date."""
+        self._released.append(self.held_cell(rid))
+        self.rec.deadline_day[rid] = deadline_day
+        self._reheld.append(self.held_cell(rid))
+
     def _count_open_by_deadline(self) -> None:
         flat = self.open_by_deadline.reshape(-1)  # a view: updates land in open_by_deadline
-        for cells, sign in ((self._opened, 1), (self._closed, -1)):
+        held = self.held_by_deadline.reshape(-1)
+        for table, cells, sign in ((flat, self._opened, 1), (flat, self._closed, -1), (held, self._released, -1),
+                                    (held, self._reheld, 1)):
             if cells:
                 cell, count = np.unique(np.fromiter(cells, dtype=np.int64, count=len(cells)), return_counts=True)
-                flat[cell] += sign * count.astype(np.int32)
+                table[cell] += sign * count.astype(np.int32)
                 cells.clear()
 
     def close_day(self, day: int, available: np.ndarray) -> None:
@@ -141,6 +185,8 @@ class Ledger:
         self.day_left[day] = self.left_today
         self.day_backlog[day] = self.load
         self.day_overdue[day] = self.open_by_deadline[:, : day + 1].sum(axis=1)
+        self.day_open_overdue[day] = self.held_by_deadline[:, : day + 1].sum(axis=1)
+        self.day_open_within[day] = self.held_by_deadline[:, day + 1:].sum(axis=1)
         self.day_busy[day] = self.busy_today
         self.day_available[day] = available
         for counter in (self.arrived_today, self.left_today):

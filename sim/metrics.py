@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sim.config import FIELDS
-from sim.ledger import DONE
+from sim.ledger import DONE, SIGN
 from sim.work import CHANNELS, COMPLAINT, DOSSIER, KINDS, N_FIELDS, TASK
 from sim.world import COMMUNE, UNIT_KINDS
 
@@ -17,7 +17,7 @@ OUTCOMES = ("early", "on_time", "late", "open")
 
 
 def outcome_codes(deadline: np.ndarray, completion_day: np.ndarray) -> np.ndarray:
-    """early (before the deadline day), on_time (on it), late (after), open (not done): 0..3."""
+    """early (handed back before the appointment date), on_time (on it), late (after), open: 0..3."""
     out = np.full(len(deadline), 3, dtype=np.int8)
     done = completion_day >= 0
     out[done & (completion_day < deadline)] = 0
@@ -27,11 +27,17 @@ def outcome_codes(deadline: np.ndarray, completion_day: np.ndarray) -> np.ndarra
 
 
 def completion_days(model) -> np.ndarray:
-    t = model.ledger.view("completion_t")
+    """The working day each request left the offices: a dossier's hand-back, a complaint's or task's
+    end; -1 while open."""
+    return model.ledger.view("return_day").astype(np.int32)
+
+
+def clock_days(model, t: np.ndarray) -> np.ndarray:
+    """Working day of clock times (an instant at closing belongs to that day); -1 for NaN."""
     day = np.full(len(t), -1, dtype=np.int32)
-    done = ~np.isnan(t)
-    day[done] = np.ceil(t[done] / model.workday_hours - 1e-9).astype(np.int32) - 1
-    return np.maximum(day, np.where(done, 0, -1))
+    ok = ~np.isnan(t)
+    day[ok] = np.maximum(np.ceil(t[ok] / model.workday_hours - 1e-9).astype(np.int32) - 1, 0)
+    return day
 
 
 def requests_table(model) -> pa.Table:
@@ -61,8 +67,10 @@ def requests_table(model) -> pa.Table:
     for rid, units in led.paths.items():
         path_code[rid] = len(codes) + moved.setdefault(">".join(codes[u] for u in units), len(moved))
     cday = completion_days(model)
+    rday = clock_days(model, led.view("ready_t"))
     deadline = led.view("deadline_day")
-    delay = (led.view("completion_t") - led.view("arrival_t")) / model.workday_hours
+    delay = (led.view("ready_t") - led.view("arrival_t")) / model.workday_hours
+    signoff_wait = np.where(led.view("flags") & SIGN, led.view("ready_t") - led.view("completion_t"), np.nan)
 
     def categorical(values, categories):
         return pd.Categorical.from_codes(values, categories=categories)
@@ -82,12 +90,19 @@ def requests_table(model) -> pa.Table:
         "arrival_date": cal.to_dates(led.view("arrival_day")),
         "deadline_date": cal.to_dates(deadline),
         "completion_date": cal.to_dates(cday),
+        "ready_hours": led.view("ready_t"),
+        "ready_day": pd.arrays.IntegerArray(np.maximum(rday, 0), mask=rday < 0),
+        "ready_date": cal.to_dates(rday),
+        "supplements": led.view("supplements"),
+        "supplement_days": np.where(led.view("supplements") > 0, led.view("supplement_days"), 0).astype(np.int16),
+        "signoff_wait_hours": signoff_wait,
         "delay_days": delay,
         "outcome": categorical(outcome_codes(deadline, cday), OUTCOMES),
         "consultations": led.view("consultations"),
         "escalations": led.view("escalations"),
     })
-    return as_dates(pa.Table.from_pandas(table, preserve_index=False), ("arrival_date", "deadline_date", "completion_date"))
+    return as_dates(pa.Table.from_pandas(table, preserve_index=False),
+                    ("arrival_date", "deadline_date", "completion_date", "ready_date"))
 
 
 def as_dates(table: pa.Table, columns) -> pa.Table:
@@ -118,6 +133,8 @@ def unit_daily_table(model) -> pd.DataFrame:
         "completions": led.day_left.ravel(),
         "backlog": led.day_backlog.ravel(),
         "overdue_backlog": led.day_overdue.ravel(),
+        "open_within_deadline": led.day_open_within.ravel(),
+        "open_overdue": led.day_open_overdue.ravel(),
         "busy_hours": busy,
         "available_hours": available,
         "utilisation": util,
@@ -136,9 +153,14 @@ def summary(model, config_hash: str) -> dict:
     dossier = kind == DOSSIER
     resolved = dossier & (status == DONE)
     n_resolved = int(resolved.sum())
-    delay = (led.view("completion_t") - led.view("arrival_t"))[resolved] / model.workday_hours
+    ready_t = led.view("ready_t")
+    delay = (ready_t - led.view("arrival_t"))[resolved] / model.workday_hours
+    to_return = (cday - clock_days(model, ready_t))[resolved]
     open_dossiers = dossier & (status != DONE)
     last_day = model.calendar.n_days - 1
+    overdue = open_dossiers & (deadline <= last_day)
+    signed = dossier & ((led.view("flags") & SIGN) > 0) & ~np.isnan(ready_t)
+    supplements = led.view("supplements")
     commune_desks = np.flatnonzero(np.repeat(world.unit_kind == COMMUNE, N_FIELDS))
     commune_backlog = led.day_backlog[-1].reshape(-1, N_FIELDS).sum(axis=1)[world.unit_kind == COMMUNE]
     busy, available = led.day_busy.sum(axis=0), led.day_available.sum(axis=0)
@@ -165,9 +187,17 @@ def summary(model, config_hash: str) -> dict:
         "resolved_late_share": share(2),
         "on_time_rate": share(0) + share(1),
         "backlog_end": full(open_dossiers.sum()),
-        "backlog_end_overdue_share": float((open_dossiers & (deadline <= last_day)).sum() / max(open_dossiers.sum(), 1)),
+        "backlog_end_overdue_share": float(overdue.sum() / max(open_dossiers.sum(), 1)),
+        "open_within_deadline": full((open_dossiers & ~overdue).sum()),
+        "open_overdue": full(overdue.sum()),
         "mean_delay_days": float(delay.mean()) if n_resolved else 0.0,
         "p90_delay_days": float(np.quantile(delay, 0.9)) if n_resolved else 0.0,
+        "mean_ready_to_return_days": float(to_return.mean()) if n_resolved else 0.0,
+        "incomplete_returned": full((supplements[dossier] > 0).sum()),
+        "supplement_days_mean": float(led.view("supplement_days")[dossier & (supplements > 0)].mean())
+        if (dossier & (supplements > 0)).any() else 0.0,
+        "signoff_wait_mean_hours": float((ready_t - led.view("completion_t"))[signed].mean()) if signed.any() else 0.0,
+        "signed_by_leaders": full(signed.sum()),
         "complaints_received": full(complaints.sum()),
         "complaints_resolved": full((complaints & (status == DONE)).sum()),
         "complaints_escalated": full((complaints & (led.view("escalations") > 0)).sum()),

@@ -11,7 +11,11 @@ Parameters (all from the Hydra config; see conf/ for each default's source tag o
 - citizen: online propensity, patience, complaint propensity, chance to complain about a late dossier
   and to escalate an unresolved complaint.
 - complaints: letters per year (~77.600, annualised from [R26 L479]), legal limits (30/45 days).
-- officer: casework hours per day, absence rate, cross-field help and its penalty, effort variability.
+- officer: casework hours per day, absence rate, cross-field help and its penalty, effort variability,
+  and the order officers take files in (due date, as the one-stop software lists them, or arrival).
+- leaders: who signs results (chair and vice-chairs by commune class [T24] [R26 L74]), their signing
+  hours, minutes a file, rounds a day, and delegation of certifications [T24 L4128-4135] [N25].
+- handback: the shares of results that go back before their appointment date (online, in person).
 - calendar: holidays, transfer delay between tiers, arrival time grain.
 - catalogue: procedures (field, competent tier, deadline, effort, consultation), complaint types and
   top-down tasks from departments and districts.
@@ -19,7 +23,8 @@ Parameters (all from the Hydra config; see conf/ for each default's source tag o
 
 One Mesa step is one working day. SimPy's clock counts working hours; officers pull files from their
 unit's desks, each file's end an event on SimPy's queue (sim/clock.py); a day's arrivals enter through one
-SimPy process.
+SimPy process; leaders sign in a few rounds a day; ready results go back on their appointment dates.
+The life of a dossier is told in sim/routing.py.
 """
 from __future__ import annotations
 
@@ -29,17 +34,20 @@ import mesa
 import numpy as np
 
 from sim.agents.citizen import Citizen, Cohorts
+from sim.agents.leaders import Leadership
 from sim.agents.officer import Officer
-from sim.agents.units import Commune, DistrictOffice, MunicipalDepartment
+from sim.agents.units import Commune, Desks, DistrictOffice, MunicipalDepartment
 from sim.calendar import WorkingCalendar
 from sim.clock import Clock
 from sim.config import Config
-from sim.ledger import Ledger
+from sim.ledger import SIGNING, Ledger
 from sim.routing import Router
+from sim.signers import signers_per_unit
 from sim.work import N_FIELDS
 from sim.world import COMMUNE, DISTRICT, World
 
-STREAMS = ("citizens", "arrivals", "tasks", "reactions", "absences", "mesa")
+# Random streams, one per kind of event (new ones go last: a stream's draws never depend on another's).
+STREAMS = ("citizens", "arrivals", "tasks", "reactions", "absences", "mesa", "lifecycle", "leaders")
 
 
 class GovernanceModel(mesa.Model):
@@ -63,6 +71,7 @@ class GovernanceModel(mesa.Model):
         self.ledger = Ledger(world.n_units, cal.n_days, horizon=len(cal.dates), capacity=self._expected_requests())
 
         # The world's units and officers, as Mesa agents.
+        self.desk_keys = Desks(by_due_date=cfg.officer.discipline == "due_date")
         self.units = []
         for i, (code, name, kind) in enumerate(zip(world.unit_code, world.unit_name, world.unit_kind)):
             if kind == COMMUNE:
@@ -83,6 +92,14 @@ class GovernanceModel(mesa.Model):
         self.router = Router(self)
         for number, desk in enumerate(self.officer_desk):
             Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
+        # Leaders sign in `sessions_per_day` rounds, the last a quarter hour before closing. Signing capacity
+        # follows run.scale like everything else (a fraction of a signer is a fraction of the files).
+        ld = cfg.leaders
+        n = ld.sessions_per_day
+        self.sign_times = [self.workday_hours * (k + 1) / n - min(0.25, self.workday_hours / (4 * n)) for k in range(n)]
+        per_round = ld.signing_hours_per_day / n * 60.0 / ld.minutes_per_file
+        self.signers = signers_per_unit(world)
+        self.leaderships = [Leadership(self, unit, int(k), per_round) for unit, k in zip(self.units, self.signers)]
 
         # Citizens: cohorts placed in the communes by population.
         self.cohorts = Cohorts(world, cfg, self.rngs["citizens"], self.scale, self.working_days_per_year)
@@ -103,6 +120,8 @@ class GovernanceModel(mesa.Model):
             "escalations": lambda m: int(m.cohort_escalations.sum()),
             "officers_absent": lambda m: int(m.absent.sum()),
             "in_transit": lambda m: m.ledger.in_transit,
+            "open_dossiers": lambda m: int(m.ledger.day_open_within[m.today].sum() + m.ledger.day_open_overdue[m.today].sum()),
+            "awaiting_signoff": lambda m: m.ledger.away[SIGNING],
         })
 
     def step(self):
@@ -123,8 +142,12 @@ class GovernanceModel(mesa.Model):
         batches.append(MunicipalDepartment.issue_tasks(self, day, self.rngs["tasks"]))
         if self.world.n_districts:
             batches.append(DistrictOffice.issue_tasks(self, day, self.rngs["tasks"]))
-        batch = {k: np.concatenate([b[k] for b in batches if b]) for k in batches[0]}
+        batches = [b for b in batches if b]
+        keys = dict.fromkeys(k for b in batches for k in b)  # dossiers carry more columns than the rest
+        batch = {k: np.concatenate([b[k] if k in b else np.zeros(len(b["kind"]), dtype=np.int8) for b in batches])
+                 for k in keys}
         ids = self.router.file(batch)
+        self.router.hand_back_due(day)
         self.router.deliver_due(day)
         # An officer in the middle of a file comes in to finish it: absences start on a free morning.
         draw = self.rngs["absences"].random(len(self.absent)) < self.cfg.officer.absence_rate
@@ -134,14 +157,28 @@ class GovernanceModel(mesa.Model):
             for officer in self.agents_by_type[Officer]:  # in the order they were made
                 officer.take_next()
         self.env.process(self.intake(ids, batch["arrival_t"]))
+        if self.cfg.leaders.sign_off:
+            present = self.rngs["leaders"].binomial(self.signers.astype(np.int64), 1.0 - self.cfg.officer.absence_rate)
+            for lead, k in zip(self.leaderships, (present * self.scale).tolist()):
+                lead.present = k
+            for t in self.sign_times:
+                self.env.timeout(self.day_opened + t - self.env.now).callbacks.append(self.sign_round)
+
+    def sign_round(self, _event) -> None:
+        now = self.env.now
+        for lead in self.leaderships:
+            if lead.tray:
+                lead.sign_round(now)
 
     def intake(self, ids: np.ndarray, times: np.ndarray):
         """Files reach their first desk at their filing time (online ones filed at night: at opening)."""
+        if len(ids) == 0:  # a day with nothing filed (a tiny world)
+            return
         order = np.argsort(times, kind="stable")
         ids, times = ids[order], times[order]
         ledger, units, env = self.ledger, self.units, self.env
         first = ledger.leg_unit[ids, 0].tolist()
-        fields = ledger.field[ids].tolist()
+        fields = ledger.leg_field[ids, 0].tolist()
         cuts = np.flatnonzero(np.diff(times)) + 1
         ids, times = ids.tolist(), times.tolist()
         for start, stop in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(ids)].tolist()):

@@ -1,9 +1,18 @@
-"""Where work goes in each tier design: routes at filing, hand-offs, transfers and escalation.
+"""Where work goes in each tier design, and the life of a dossier from receipt to hand-back.
 
 The design decides, per procedure, the competent tier; consultation goes one tier up from it (the
 district in three-tier, a city department in two-tier: the "goes back up" pattern [R26 L565]); an
 unresolved complaint climbs the design's escalation chain; city tasks pass through the district in
 three-tier. Transfers between tiers take `calendar.transfer_delay_days` working days.
+
+A dossier's life (conf/catalogue/default.yaml lists each procedure's steps):
+  the one-stop desk checks it; an incomplete one goes back to the citizen, who returns with the missing
+  papers some days later and gets a new appointment date -> the specialist works on it -> it may wait
+  some working days with no officer effort (public posting, a field check, a tax notice) -> it may go one
+  tier up for consultation and come back for a final step -> the unit's leaders sign the result -> the
+  result goes back to the citizen on the appointment date, or as soon as it is ready (electronic
+  delivery, or a citizen told and collecting it). Outcomes are judged on the hand-back day.
+Complaints and top-down tasks keep their own, shorter flows: their officers' legs, then done.
 """
 from __future__ import annotations
 
@@ -11,9 +20,10 @@ from collections import defaultdict
 
 import numpy as np
 
-from sim.ledger import DONE, TRANSIT
-from sim.work import COMPLAINT, DOSSIER, FIELD_INDEX, INTERNAL, LEVEL, N_FIELDS, TASK
-from sim.world import COMMUNE, DISTRICT
+from sim.ledger import (DESK, DONE, EARLY, INCOMPLETE, MAX_LEGS, READY, SIGN, TRANSIT, WAITING,
+                        WITH_CITIZEN)
+from sim.work import COMPLAINT, DOSSIER, INTERNAL, LEVEL, N_FIELDS, TASK
+from sim.world import COMMUNE, DEPARTMENT, DISTRICT
 
 
 class Router:
@@ -28,7 +38,10 @@ class Router:
         chain = world.cfg.tier.escalation
         self.next_level = {LEVEL[a]: LEVEL[b] for a, b in zip(chain, chain[1:])}
         self.delay = world.cfg.calendar.transfer_delay_days
-        self.inbox: dict[int, list[int]] = defaultdict(list)
+        self.inbox: dict[int, list[int]] = defaultdict(list)     # arriving at a unit, or back from a wait
+        self.handback: dict[int, list[int]] = defaultdict(list)  # ready results, by appointment date
+        self.proc_deadline = cat.proc_deadline.tolist()
+        self.units = model.units
         self.open_complaints: set[int] = set()
         self.declined: set[int] = set()
         self.late_today: list[int] = []
@@ -42,8 +55,9 @@ class Router:
                         np.where(level == LEVEL["district"], self.parent[commune], dept))
 
     def route_dossiers(self, batch: dict) -> dict:
-        """Legs for new dossiers: competent unit, then (maybe) consultation one tier up and back."""
-        cat, p, commune = self.cat, batch["rtype"], batch["origin"]
+        """Legs for new dossiers: desk check, specialist, then (maybe) consultation one tier up and back."""
+        cat, cfg, p, commune = self.cat, self.world.cfg, batch["rtype"], batch["origin"]
+        k = len(p)
         level = cat.proc_level[p]
         dept = self.proc_dept[p]
         home = self.unit_at_level(level, commune, dept)
@@ -51,9 +65,28 @@ class Router:
         above = np.where(self.three_tier & (level == LEVEL["commune"]), self.parent[commune], dept)
         cx = batch.pop("cx")
         effort = cat.proc_effort[p] * cx
-        batch["leg_unit"] = np.stack([home, np.where(consult, above, 0), np.where(consult, home, 0)], axis=1)
-        batch["leg_hours"] = np.stack([effort, cat.proc_consult_effort[p] * cx, cat.proc_final_share[p] * effort], axis=1)
-        batch["n_legs"] = np.where(consult, 3, 1)
+        field = cat.proc_field[p]
+        delegated = cat.proc_certification[p] & (cfg.leaders.delegate_certification and cfg.leaders.sign_off)
+        # A delegated certification is signed by the officer who did it, at the end of the specialist step.
+        specialist = effort + np.where(delegated, cfg.leaders.delegated_sign_minutes / 60.0, 0.0)
+        desk = cat.proc_desk_hours[p] > 0
+        desk_field = np.where(self.world.unit_kind[home] == DEPARTMENT, field, cat.desk_field)
+        zeros = np.zeros(k)
+        steps = [(home, desk_field, cat.proc_desk_hours[p] * cx), (home, field, specialist),
+                 (np.where(consult, above, 0), field, np.where(consult, cat.proc_consult_effort[p] * cx, 0)),
+                 (np.where(consult, home, 0), field, np.where(consult, cat.proc_final_share[p] * effort, 0))]
+        # Without a desk step the specialist's leg comes first.
+        units, fields, hours = (np.stack([s[i] for s in steps], axis=1) for i in range(3))
+        shift = ~desk
+        for cols in (units, fields, hours):
+            cols[shift, :-1] = cols[shift, 1:]
+            cols[shift, -1] = 0
+        batch["leg_unit"], batch["leg_field"], batch["leg_hours"] = units, fields, hours
+        batch["n_legs"] = desk.astype(np.int8) + np.where(consult, 3, 1)
+        batch["wait_days"] = cat.proc_wait_days[p]
+        incomplete, early = batch.pop("incomplete") & desk, batch.pop("early")
+        sign = ~delegated & cfg.leaders.sign_off
+        batch["flags"] = (DESK * desk + INCOMPLETE * incomplete + EARLY * early + SIGN * sign).astype(np.uint8)
         return batch
 
     def route_complaints(self, batch: dict) -> dict:
@@ -63,8 +96,9 @@ class Router:
         if unit is not None:
             first = np.where(unit >= 0, unit, first)
         k = len(first)
-        batch["leg_unit"] = np.stack([first, np.zeros(k, int), np.zeros(k, int)], axis=1)
-        batch["leg_hours"] = np.stack([batch.pop("hours"), np.zeros(k), np.zeros(k)], axis=1)
+        batch["leg_unit"] = _legs(first)
+        batch["leg_hours"] = _legs(batch.pop("hours"))
+        batch["leg_field"] = _legs(batch["field"])
         batch["n_legs"] = np.ones(k, dtype=np.int8)
         return batch
 
@@ -95,7 +129,9 @@ class Router:
                               arrival_t=model.day_opened + rng.random(len(commune)) * model.workday_hours,
                               arrival_day=np.full(len(commune), day),
                               deadline_day=np.full(len(commune), day + cat.task_deadline[k]),
-                              leg_unit=np.stack(legs, axis=1).astype(np.int32), leg_hours=np.stack(hours, axis=1),
+                              leg_unit=np.stack(legs + [zeros], axis=1).astype(np.int32),
+                              leg_hours=np.stack(hours + [zeros], axis=1),
+                              leg_field=np.repeat(field[:, None], MAX_LEGS, axis=1),
                               n_legs=np.full(len(commune), 2 if relay else 1)))
         return _concat(parts)
 
@@ -103,29 +139,90 @@ class Router:
         ids = self.model.ledger.add(**batch)
         for rid in ids[batch["kind"] == COMPLAINT]:
             self.open_complaints.add(int(rid))
+        self.ledger.hold(ids[batch["kind"] == DOSSIER])
         return ids
 
     # ------------------------------------------------------------ hand-offs
     def after_service(self, rid: int, unit, now: float) -> None:
-        """An officer finished a leg at `now`: pass the file on, or close it."""
-        ledger = self.ledger
-        rec = ledger.rec
-        ledger.leave(rid, unit.first_desk + rec.field[rid])
+        """An officer finished a leg at `now`: the file's next step."""
+        rec = self.ledger.rec
+        leg = rec.leg[rid]
+        self.ledger.leave(rid, unit.first_desk + rec.leg_field[rid, leg])
+        if rec.kind[rid] != DOSSIER:
+            if leg + 1 < rec.n_legs[rid]:
+                rec.leg[rid] = leg + 1
+                self.send(rid)
+            else:
+                self.close(rid, now)
+            return
+        flags = rec.flags[rid]
+        if flags & DESK and leg == 0 and flags & INCOMPLETE:
+            rec.flags[rid] = flags & ~INCOMPLETE
+            self.away(rid, WITH_CITIZEN, self.ledger.supplement_days[rid])
+            self.ledger.supplements[rid] += 1
+        elif rec.wait_days[rid] and leg == (flags & DESK) // DESK:  # the specialist's step: a calendar wait next
+            self.away(rid, WAITING, rec.wait_days[rid])
+        else:
+            self.advance(rid, now)
+
+    def advance(self, rid: int, now: float) -> None:
+        """To the next leg, or (the officers' work done) to the leaders' tray or straight to ready."""
+        rec = self.ledger.rec
         leg = rec.leg[rid] + 1
         if leg < rec.n_legs[rid]:
             rec.leg[rid] = leg
-            if rec.kind[rid] == DOSSIER and leg == 1:
+            if leg == 1 + (rec.flags[rid] & DESK) // DESK:  # the leg after the specialist's: consultation
                 rec.consultations[rid] += 1
             self.send(rid)
             return
-        rec.status[rid] = DONE
         rec.completion_t[rid] = now
-        kind = rec.kind[rid]
-        if kind == DOSSIER:
-            if self.model.today > rec.deadline_day[rid]:
-                self.late_today.append(rid)
-        elif kind == COMPLAINT:
+        if rec.flags[rid] & SIGN:
+            self.units[rec.leg_unit[rid, leg - 1]].leadership.to_tray(rid)
+        else:
+            self.ready(rid, now)
+
+    def ready(self, rid: int, now: float) -> None:
+        """The result is signed: back to the citizen now if early or already due, else on its date."""
+        ledger = self.ledger
+        rec = ledger.rec
+        ledger.ready_t[rid] = now
+        today, due = self.model.today, rec.deadline_day[rid]
+        if today > due:
+            self.late_today.append(rid)
+        if today >= due or rec.flags[rid] & EARLY:
+            self.hand_back(rid, today)
+        else:
+            rec.status[rid] = READY
+            ledger.away[READY] += 1
+            self.handback[due].append(rid)
+
+    def hand_back(self, rid: int, day: int) -> None:
+        ledger = self.ledger
+        ledger.rec.status[rid] = DONE
+        ledger.return_day[rid] = day
+        ledger.release(rid)
+
+    def hand_back_due(self, day: int) -> None:
+        """This morning's results due today go back to their citizens."""
+        due = self.handback.pop(day, [])
+        self.ledger.away[READY] -= len(due)
+        for rid in due:
+            self.hand_back(rid, day)
+
+    def close(self, rid: int, now: float) -> None:
+        """A complaint or task is done."""
+        ledger = self.ledger
+        ledger.rec.status[rid] = DONE
+        ledger.rec.completion_t[rid] = ledger.ready_t[rid] = now
+        ledger.return_day[rid] = self.model.today
+        if ledger.rec.kind[rid] == COMPLAINT:
             self.open_complaints.discard(rid)
+
+    def away(self, rid: int, status: int, days: int) -> None:
+        """Out of the offices for `days` working days: with the citizen, or in a calendar wait."""
+        self.ledger.rec.status[rid] = status
+        self.ledger.away[status] += 1
+        self.inbox[self.model.today + max(int(days), 1)].append(rid)
 
     def send(self, rid: int) -> None:
         """Move a file to the unit of its current leg, after the transfer delay."""
@@ -133,17 +230,34 @@ class Router:
         rec = ledger.rec
         rec.status[rid] = TRANSIT
         ledger.in_transit += 1
-        target = rec.leg_unit[rid, rec.leg[rid]]
-        ledger.paths.setdefault(rid, [rec.leg_unit[rid, 0]]).append(target)
-        if self.delay == 0:
-            self.model.units[target].receive(rid, rec.field[rid])
-        else:
-            self.inbox[self.model.today + self.delay].append(rid)
+        leg = rec.leg[rid]
+        target = rec.leg_unit[rid, leg]
+        if target != rec.leg_unit[rid, leg - 1] or rec.kind[rid] != DOSSIER:
+            ledger.paths.setdefault(rid, [rec.leg_unit[rid, 0]]).append(target)
+            if self.delay:
+                self.inbox[self.model.today + self.delay].append(rid)
+                return
+        self.units[target].receive(rid, rec.leg_field[rid, leg])
 
     def deliver_due(self, day: int) -> None:
-        rec, units = self.model.ledger.rec, self.model.units
+        """This morning: files reach the unit they were sent to, citizens come back with the missing
+        papers (a new receipt and appointment date), calendar waits end."""
+        ledger, units = self.ledger, self.units
+        rec = ledger.rec
+        now = self.model.calendar.day_start(day)
         for rid in self.inbox.pop(day, []):
-            units[rec.leg_unit[rid, rec.leg[rid]]].receive(rid, rec.field[rid])
+            status = rec.status[rid]
+            if status == WAITING:
+                ledger.away[WAITING] -= 1
+                self.advance(rid, now)
+                continue
+            if status == WITH_CITIZEN:
+                ledger.away[WITH_CITIZEN] -= 1
+                ledger.reissue(rid, day + self.proc_deadline[ledger.rtype[rid]])
+                rec.status[rid] = TRANSIT
+                ledger.in_transit += 1
+            leg = rec.leg[rid]
+            units[rec.leg_unit[rid, leg]].receive(rid, rec.leg_field[rid, leg])
 
     # ------------------------------------------------------------ escalation
     def overdue_complaints(self, day: int) -> np.ndarray:
@@ -181,6 +295,13 @@ class Router:
             self.inbox[day + max(self.delay, 1)].append(rid)
             moved += 1
         return moved
+
+
+def _legs(first: np.ndarray) -> np.ndarray:
+    """A one-leg route: `first` in leg 0, zeros after."""
+    out = np.zeros((len(first), MAX_LEGS), dtype=np.asarray(first).dtype)
+    out[:, 0] = first
+    return out
 
 
 def _concat(parts: list[dict]) -> dict:

@@ -72,9 +72,11 @@ def run_scenario(cfg: Config, out_dir: str | Path | None = None, data_dir: str |
         from tqdm.auto import tqdm
         bar = tqdm(total=model.calendar.n_days, desc=f"{cfg.tier.name}/{cfg.quota.name} seed {cfg.run.seed}",
                    unit="day", leave=False)
-    model.run_model(bar)
-    if bar is not None:
-        bar.close()
+    try:
+        model.run_model(bar)
+    finally:  # also on Ctrl-C: the bar clears its line
+        if bar is not None:
+            bar.close()
     result = summary(model, digest)
     if target is not None:
         _write_atomically(target, model, result, text)
@@ -126,7 +128,11 @@ def headline(result: dict) -> pd.DataFrame:
         ("early / on time / late", f"{result['resolved_early_share']:.1%} / {result['resolved_on_time_share']:.1%} / "
                                    f"{result['resolved_late_share']:.1%}"),
         ("mean / p90 delay (working days)", f"{result['mean_delay_days']:.2f} / {result['p90_delay_days']:.2f}"),
-        ("backlog at end (overdue share)", f"{result['backlog_end']:,.0f} ({result['backlog_end_overdue_share']:.1%})"),
+        ("open dossiers at end: within deadline / overdue",
+         f"{result['open_within_deadline']:,.0f} / {result['open_overdue']:,.0f}"),
+        ("days from ready to hand-back (mean)", f"{result['mean_ready_to_return_days']:.2f}"),
+        ("sent back for supplementation", f"{result['incomplete_returned']:,.0f}"),
+        ("sign-off wait (mean working hours)", f"{result['signoff_wait_mean_hours']:.2f}"),
         ("complaints received / escalated", f"{result['complaints_received']:,.0f} / {result['complaints_escalated']:,.0f}"),
         ("max commune backlog (unit)", f"{result['max_commune_backlog']:,.0f} ({result['max_commune_backlog_unit']})"),
         ("officer utilisation: all / communes / max commune",

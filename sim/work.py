@@ -39,6 +39,11 @@ class Catalogue:
     proc_consult_prob: np.ndarray
     proc_consult_effort: np.ndarray
     proc_final_share: np.ndarray
+    proc_desk_hours: np.ndarray  # desk check at the one-stop desk (0: no desk step)
+    proc_wait_days: np.ndarray   # calendar wait after the specialist step, working days
+    proc_certification: np.ndarray  # bool: a certification the chair may delegate
+    proc_cutoff: np.ndarray      # working hours after opening from which the time limit starts next day (inf: none)
+    desk_field: int              # field of a commune's or district's one-stop desk
     complaint_names: list[str]
     complaint_field: np.ndarray
     complaint_prob: np.ndarray
@@ -76,6 +81,13 @@ def compile_catalogue(cfg: Config) -> Catalogue:
         proc_consult_prob=np.array([p.consult_prob for p in procs]),
         proc_consult_effort=np.array([p.consult_effort_hours for p in procs]),
         proc_final_share=np.array([p.final_effort_share for p in procs]),
+        proc_desk_hours=np.array([0.0 if cfg.catalogue.desk_check_hours <= 0 else
+                                  (p.desk_hours if p.desk_hours is not None else cfg.catalogue.desk_check_hours)
+                                  for p in procs]),
+        proc_wait_days=np.array([p.wait_days for p in procs], dtype=np.int32),
+        proc_certification=np.array([bool(p.certification) for p in procs]),
+        proc_cutoff=np.array([np.inf if p.cutoff_hours is None else p.cutoff_hours for p in procs]),
+        desk_field=FIELD_INDEX[cfg.catalogue.desk_field],
         complaint_names=[c.name for c in comp],
         complaint_field=np.array([FIELD_INDEX[c.field] for c in comp], dtype=np.int8),
         complaint_prob=cw / cw.sum() if cw.sum() > 0 else cw,
@@ -118,11 +130,23 @@ def expected_hours(cfg: Config, cat: Catalogue, weighted_pop: np.ndarray, commun
     def to_city(function: str, f: int, hours: float) -> None:
         city.setdefault(function, np.zeros(N_FIELDS))[f] += hours
 
+    checks = 1.0 + cfg.demand.incomplete_share  # an incomplete dossier is checked twice
+    delegated = cfg.leaders.sign_off and cfg.leaders.delegate_certification
     for p in range(cat.n_procedures):
         f, level = cat.proc_field[p], cat.proc_level[p]
         vol = dossiers * cat.proc_prob[p]
         eff, cp = cat.proc_effort[p], cat.proc_consult_prob[p]
+        if delegated and cat.proc_certification[p]:
+            eff = eff + cfg.leaders.delegated_sign_minutes / 60.0
         own = vol * eff * (1 + cp * cat.proc_final_share[p])
+        desk = vol * cat.proc_desk_hours[p] * checks
+        fd = cat.desk_field
+        if level == LEVEL["commune"]:
+            commune[:, fd] += desk
+        elif level == LEVEL["district"]:
+            np.add.at(district[:, fd], commune_district, desk)
+        else:
+            to_city(cat.proc_function[p], f, desk.sum())
         up = vol.sum() * cp * cat.proc_consult_effort[p]
         fn = cat.proc_function[p]
         if level == LEVEL["commune"]:

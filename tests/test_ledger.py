@@ -11,8 +11,9 @@ from sim.ledger import DONE, Ledger
 def add(ledger: Ledger, k: int, start: int = 0) -> np.ndarray:
     ids = np.arange(start, start + k)
     return ledger.add(kind=np.zeros(k, np.int8), field=ids % 3, deadline_day=ids, n_legs=np.ones(k, np.int8),
-                      arrival_t=ids * 0.5, leg_unit=np.stack([ids, ids + 1, ids + 2], axis=1),
-                      leg_hours=np.stack([ids * 1.0, ids * 2.0, ids * 3.0], axis=1))
+                      arrival_t=ids * 0.5, leg_unit=np.stack([ids, ids + 1, ids + 2, ids + 3], axis=1),
+                      leg_hours=np.stack([ids * 1.0, ids * 2.0, ids * 3.0, ids * 4.0], axis=1),
+                      leg_field=np.stack([ids % 3] * 4, axis=1))
 
 
 def test_columns_views_and_records_share_memory_across_growth():

@@ -9,7 +9,7 @@ from scipy import stats
 
 from sim.agents.citizen import Citizen
 from sim.agents.units import Commune
-from sim.ledger import DONE, IN_SERVICE, QUEUED, TRANSIT
+from sim.ledger import DONE, IN_SERVICE, QUEUED, READY, SIGNING, STATUSES, TRANSIT, WAITING, WITH_CITIZEN
 from sim.metrics import requests_table, unit_daily_table
 from sim.runner import run_scenario
 from sim.work import COMPLAINT, DOSSIER
@@ -30,11 +30,19 @@ def test_conservation_every_request_done_or_queued(tier):
     r = run_scenario(small_cfg(f"tier={tier}", "officer.absence_rate=0.1"), keep_model=True)
     led = r.model.ledger
     status = led.view("status")
-    # In total: received = resolved + open (queued, in service or between tiers).
-    counts = {s: int((status == s).sum()) for s in (QUEUED, IN_SERVICE, TRANSIT, DONE)}
+    # In total: received = resolved + open (at a desk, between units, with the citizen for supplementation,
+    # in a calendar wait, in a signing tray, or ready and waiting for its appointment date).
+    counts = {s: int((status == s).sum()) for s in range(len(STATUSES))}
     assert sum(counts.values()) == led.n
     assert counts[TRANSIT] == led.in_transit
     assert counts[QUEUED] + counts[IN_SERVICE] == sum(led.load)
+    for s in (WITH_CITIZEN, WAITING, SIGNING, READY):
+        assert counts[s] == led.away[s] > 0, STATUSES[s]  # each state is exercised and its counter agrees
+    # Open dossiers, as held by the desk that issued their receipt: within deadline + overdue = open.
+    open_dossiers = (led.view("kind") == DOSSIER) & (status != DONE)
+    assert led.day_open_within[-1].sum() + led.day_open_overdue[-1].sum() == open_dossiers.sum()
+    last = r.model.calendar.n_days - 1
+    assert led.day_open_overdue[-1].sum() == (open_dossiers & (led.view("deadline_day") <= last)).sum()
     # Per unit desk: everything that arrived either left or is still there.
     daily = unit_daily_table(r.model)
     per_desk = daily.groupby(["unit", "field"], sort=False).agg(arrivals=("arrivals", "sum"),
@@ -61,6 +69,7 @@ def test_agents_and_collector_agree_with_the_ledger():
     assert citizens.agg("late_dossiers", sum) == last["late_dossiers"] > 0
     assert citizens.agg("escalations", sum) == last["escalations"] >= (led.view("escalations") > 0).sum() > 0
     assert last["backlog"] == sum(unit.backlog for unit in model.units) == (led.view("status") <= IN_SERVICE).sum()
+    assert last["open_dossiers"] == ((kind == DOSSIER) & (led.view("status") != DONE)).sum()
     assert last["commune_backlog_max"] == communes.agg("backlog", max)
 
 

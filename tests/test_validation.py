@@ -6,7 +6,7 @@ communes, ~5% of Hanoi, every simulated desk at its full-scale staff), 335 days,
 subset offset s; one subset with one of the six largest communes, one without, see experiments/validate.py).
 Because the subset adds a sampling error, the tolerances are the wider REDUCED_TOLERANCES of
 experiments/validate.py: +-6% on dossier volume, +-3 pp on the online share, +-8% on Jul-Aug volume, +-2 pp on
-both on-time rates, +-20% on complaint letters (the full validation: +-3%, +-1.5 pp, +-5%, +-1.5 pp, +-10%).
+the Jul-Aug on-time rate, +-20% on complaint letters (the full validation: +-3%, +-1.5 pp, +-5%, +-1.5 pp, +-10%).
 The three-tier pilot-ward complaint rate is a known miss (see results/calibration/calibration.md) and is not
 enforced. Also checked: conservation of requests, and an M/M/c desk against Erlang C.
 """
@@ -57,7 +57,8 @@ def test_conservation(reduced_runs):
         assert c["requests"] == c["resolved"] + c["open"]
         assert c["by_origin_ok"], "some unit's filed requests != resolved + open"
         assert c["desk_max_abs_gap"] == 0, "desk flows do not balance (arrivals - departures != end backlog)"
-        assert c["open"] == c["open_at_desks"] + c["in_transit_at_end"]
+        assert c["open"] == c["open_at_desks"] + c["in_transit_at_end"] + c["open_away"]
+        assert c["away_counters_ok"]
         for kind, v in c["per_kind"].items():
             assert v["received"] == v["resolved"] + v["open"], kind
 

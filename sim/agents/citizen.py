@@ -58,10 +58,16 @@ class Citizen(mesa.Agent):
         cx = model.draw_complexity(rng, k)
         consult = rng.random(k) < cat.proc_consult_prob[proc]
         np.add.at(model.cohort_dossiers, owner, 1)
+        # What happens to each dossier later, drawn now from its own stream so that every design sees the same.
+        life, d, h = model.rngs["lifecycle"], cfg.demand, cfg.handback
+        incomplete = life.random(k) < d.incomplete_share
+        supplement_days = np.minimum(life.geometric(1.0 / d.supplement_days_mean, k), 10_000)
+        early = life.random(k) < np.where(online, h.early_share_online, h.early_share_in_person)
         dossiers = dict(kind=np.full(k, DOSSIER), rtype=proc, field=cat.proc_field[proc],
                         channel=np.where(online, ONLINE, IN_PERSON), origin=c.commune[owner], owner=owner,
                         arrival_t=model.day_opened + model.round_arrivals(clock), arrival_day=np.full(k, day),
-                        deadline_day=day + cat.proc_deadline[proc], cx=cx, consult=consult)
+                        deadline_day=day + cat.proc_deadline[proc] + (clock >= cat.proc_cutoff[proc]), cx=cx, consult=consult,
+                        incomplete=incomplete, early=early, supplement_days=supplement_days)
 
         counts = rng.poisson(c.complaints_per_day)
         owner = np.repeat(np.arange(len(counts)), counts)

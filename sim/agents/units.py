@@ -1,18 +1,39 @@
 """Units of government: communes (wards), district offices and city departments.
 
-A unit keeps one queue ("desk") per field. Officers pull from their own desk first and, when it is empty
-and the design allows, from the unit's longest other desk at a penalty. An idle officer waits in the unit's
-idle list until the next arrival wakes it (`Clock.wake`), so there is no SimPy process per request.
+A unit keeps one queue ("desk") per field, ordered as the one-stop software lists files: by appointment
+(due) date, ties by arrival at the desk (`officer.discipline: due_date`), or by arrival alone (`fifo`).
+Officers pull from their own desk first and, when it is empty and the design allows, take the file due
+first among the unit's other desks, at a penalty. An idle officer waits in the unit's idle list until the
+next arrival wakes it (`Clock.wake`), so there is no SimPy process per request.
+
+A desk is a heap of plain ints, `due << 56 | seq << 28 | rid` (seq: the order of arrival at desks), so
+that the heap compares integers, not tuples.
 """
 from __future__ import annotations
 
-from collections import deque
+from heapq import heappop, heappush
 
 import mesa
 import numpy as np
 
 from sim.ledger import IN_SERVICE, QUEUED
 from sim.work import N_FIELDS
+
+RID_BITS = 28
+RID_MASK = (1 << RID_BITS) - 1
+DUE_SHIFT = 2 * RID_BITS
+
+
+class Desks:
+    """Arrival numbering and the sort key shared by every desk and signing tray of a model."""
+
+    def __init__(self, by_due_date: bool):
+        self.by_due_date = by_due_date
+        self.seq = 0
+
+    def key(self, rid: int, due: int) -> int:
+        self.seq += 1
+        return ((due << DUE_SHIFT) if self.by_due_date else 0) | (self.seq << RID_BITS) | rid
 
 
 class Unit(mesa.Agent):
@@ -26,7 +47,7 @@ class Unit(mesa.Agent):
         self.code = code
         self.name = name
         self.population = population
-        self.desks = [deque() for _ in range(N_FIELDS)]
+        self.desks: list[list[int]] = [[] for _ in range(N_FIELDS)]  # heaps of desk keys
         self.idle: list[list] = [[] for _ in range(N_FIELDS)]  # officers waiting for work, by field
         self.n_idle = 0               # officers waiting, over all fields
         self.n_entries = 0            # entries in all desks, including those left behind
@@ -36,6 +57,8 @@ class Unit(mesa.Agent):
         self.penalty = model.cfg.officer.cross_field_penalty
         self.ledger, self.rec = model.ledger, model.ledger.rec
         self.wake = model.env.wake
+        self.key = model.desk_keys.key
+        self.leadership = None  # the unit's signers (sim/agents/leaders.py)
 
     @property
     def backlog(self) -> int:
@@ -49,7 +72,7 @@ class Unit(mesa.Agent):
     def receive(self, rid: int, field: int) -> None:
         """A request arrives at this unit's desk for `field`; wake an idle officer if there is one."""
         self.ledger.enter(rid, self.first_desk + field)
-        self.desks[field].append(rid)
+        heappush(self.desks[field], self.key(rid, self.rec.deadline_day[rid]))
         self.n_entries += 1
         if self.n_idle:
             # The last idle officer of this field, or else (cross-field) of the first field that has one.
@@ -75,15 +98,18 @@ class Unit(mesa.Agent):
             if rid >= 0:
                 return rid, 1.0
         if self.cross_field and self.n_entries:
-            longest = max(self.desks, key=len)  # the first of the longest desks
-            if longest:
-                return self._pop(longest), self.penalty
+            first = None  # the desk whose next file is due first (then: arrived first)
+            for other in self.desks:
+                if other and (first is None or other[0] < first[0]):
+                    first = other
+            if first:
+                return self._pop(first), self.penalty
         return -1, 1.0
 
-    def _pop(self, desk: deque) -> int:
+    def _pop(self, desk: list) -> int:
         rec = self.rec
         while desk:
-            rid = desk.popleft()
+            rid = heappop(desk) & RID_MASK
             self.n_entries -= 1
             # Skip an entry left behind by an escalated complaint (it now sits in another unit's desk).
             if self.left_behind and (rec.status[rid] != QUEUED or rec.leg_unit[rid, rec.leg[rid]] != self.index):
