@@ -45,6 +45,12 @@ def test_search_folds_diacritics():
     assert "ba dinh" not in fold("Ba Vì")
 
 
+def test_both_languages_have_every_label():
+    from sim.dashboard.text import TEXT
+
+    assert TEXT["en"].keys() == TEXT["vi"].keys()
+
+
 def test_bad_dir_is_one_line_and_exit_2(tmp_path):
     for bad in (tmp_path / "absent", tmp_path / "file.txt"):
         if bad.name == "file.txt":

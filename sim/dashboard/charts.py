@@ -7,8 +7,11 @@ disk by what they show, so flipping between selections does not redraw them.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,7 @@ from .text import T
 
 COMPARE_FIGURES = ("backlog_over_time", "outcome_shares")
 DOWNLOAD_FORMATS = ("png", "svg")
+CACHE_ENV = "GOVSIM_DASHBOARD_CACHE"
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,10 @@ def cache_dir(*key) -> Path:
     """A folder per distinct figure content, under one temporary folder per server."""
     global _cache_root
     if _cache_root is None:
-        _cache_root = Path(tempfile.mkdtemp(prefix="govsim-dashboard-"))
+        given = os.environ.get(CACHE_ENV)  # set by sim.dashboard.server, which removes it
+        _cache_root = Path(given) if given else Path(tempfile.mkdtemp(prefix="govsim-dashboard-"))
+        if not given:
+            atexit.register(shutil.rmtree, _cache_root, ignore_errors=True)  # the server's figures go with it
     digest = hashlib.sha1(json.dumps(key, default=str, sort_keys=True).encode()).hexdigest()[:16]
     return _cache_root / digest
 

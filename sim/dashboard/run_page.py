@@ -74,19 +74,18 @@ def RunPage():
     CatalogMessages(cat)
     options = [f"{r.name} ({r.unit_code})" for r in communes_of(tier.value).itertuples()]
     with solara.Card(T(lang, "page.run"), style={"max-width": "760px"}):
-        solara.Markdown(f"Runs `govsim` in the background into `{cat.form_dir}`. Pick communes **or** a scale "
-                        f"below 1; runs larger than {MAX_YEAR_SHARE:g} of a full-scale year are refused "
-                        "(use the command line).")
+        solara.Markdown(T(lang, "run.intro", dir=cat.form_dir, limit=MAX_YEAR_SHARE))
         with solara.Row():
-            solara.Select("Tier", values=list(TIERS), value=tier, classes=["run-tier"])
-            solara.Select("Quota", values=list(QUOTAS), value=quota, classes=["run-quota"])
-        solara.SelectMultiple("Communes (empty: all of Hanoi)", values=[c for c in communes.value if c in options],
+            solara.Select(T(lang, "run.tier"), values=list(TIERS), value=tier, classes=["run-tier"])
+            solara.Select(T(lang, "run.quota"), values=list(QUOTAS), value=quota, classes=["run-quota"])
+        solara.SelectMultiple(T(lang, "run.communes"), values=[c for c in communes.value if c in options],
                               all_values=options, on_value=communes.set, classes=["run-communes"])
         with solara.Row():
-            solara.InputFloat("Scale (0-1]", value=scale, classes=["run-scale"])
-            solara.InputInt("Days", value=days, classes=["run-days"])
-            solara.InputInt("Seed", value=seed, classes=["run-seed"])
-        solara.Button("Run", on_click=submit, color="primary", disabled=run_task.pending, classes=["run-button"])
+            solara.InputFloat(T(lang, "run.scale"), value=scale, classes=["run-scale"])
+            solara.InputInt(T(lang, "run.days"), value=days, classes=["run-days"])
+            solara.InputInt(T(lang, "run.seed"), value=seed, classes=["run-seed"])
+        solara.Button(T(lang, "run.button"), on_click=submit, color="primary", disabled=run_task.pending,
+                      classes=["run-button"])
         if refused.value:
             solara.Error(refused.value, classes=["run-refused"])
         if run_task.pending:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -23,6 +25,8 @@ def running(root, port: int | None = None, timeout: float = 60.0, log=None):
     """``with running(DIR) as url:`` the dashboard on DIR at ``url`` (127.0.0.1), stopped on exit."""
     port = port or free_port()
     cmd, env = server_command(Path(root), port)
+    cache = tempfile.mkdtemp(prefix="govsim-dashboard-")
+    env["GOVSIM_DASHBOARD_CACHE"] = cache  # the figures it draws; removed with the server
     out = open(log, "w") if log else subprocess.DEVNULL
     proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://{HOST}:{port}"
@@ -51,3 +55,4 @@ def running(root, port: int | None = None, timeout: float = 60.0, log=None):
             proc.wait()
         if log:
             out.close()
+        shutil.rmtree(cache, ignore_errors=True)

@@ -38,6 +38,15 @@ _EN = {
     "daily.y": "Open requests (full scale, mean over seeds)",
     "daily.legend": "Field",
     "chart.download": "Download",
+    "run.intro": "Runs `govsim` in the background into `{dir}`. Pick communes **or** a scale below 1; runs "
+    "larger than {limit:g} of a full-scale year are refused (use the command line).",
+    "run.tier": "Tier",
+    "run.quota": "Quota",
+    "run.communes": "Communes (empty: all of Hanoi)",
+    "run.scale": "Scale (0-1]",
+    "run.days": "Days",
+    "run.seed": "Seed",
+    "run.button": "Run",
     "chart.drawing": "Drawing the charts…",
 }
 
@@ -69,6 +78,15 @@ _VI = {
     "daily.y": "Hồ sơ tồn đọng (quy mô đầy đủ, trung bình các lần chạy)",
     "daily.legend": "Lĩnh vực",
     "chart.download": "Tải về",
+    "run.intro": "Chạy `govsim` ở chế độ nền, lưu vào `{dir}`. Chọn một số xã, phường **hoặc** quy mô nhỏ hơn "
+    "1; lần chạy lớn hơn {limit:g} năm ở quy mô đầy đủ bị từ chối (hãy dùng dòng lệnh).",
+    "run.tier": "Mô hình chính quyền",
+    "run.quota": "Phương án biên chế",
+    "run.communes": "Xã, phường (để trống: toàn Hà Nội)",
+    "run.scale": "Quy mô (0-1]",
+    "run.days": "Số ngày",
+    "run.seed": "Seed",
+    "run.button": "Chạy",
     "chart.drawing": "Đang vẽ biểu đồ…",
 }
 
