@@ -197,19 +197,24 @@ def _same(a, b) -> bool:
         return str(a) == str(b)
 
 
-def load_runs(sweep_dir, exclude=(), progress: bool | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def load_runs(sweep_dir, exclude=(), progress: bool | None = None, also=()) -> tuple[pd.DataFrame, list[Problem]]:
     """All valid runs under ``sweep_dir`` as a DataFrame (one row per run), plus the problems found.
 
     Columns: ``run_dir`` (relative to the sweep dir), ``path`` (absolute), every scalar of summary.json,
     ``config_tier`` ... ``config_start_date``, ``cfg_<key>`` for config keys that vary between runs of
     one design (besides the seed) and ``variant``: the design, plus those keys' values when there are any
     (``two_tier/uniform [quota.budget=8326]``); the report compares variants. ``progress``: tqdm bar
-    (None = only when there are 20+ runs).
+    (None = only when there are 20+ runs). ``also``: folders under ``sweep_dir`` to search as well, for
+    run folders inside a run folder (which the walk does not enter), e.g. the dashboard's runs.
     """
     root = Path(sweep_dir)
     if not root.is_dir():
         raise ReportError(f"no such directory: {root}")
     run_dirs, problems = find_run_dirs(root, tuple(Path(p) for p in exclude))
+    for extra in map(Path, also):
+        more, found = find_run_dirs(extra, tuple(Path(p) for p in exclude))
+        run_dirs += [d for d in more if d not in run_dirs]
+        problems += [Problem(_rel(extra / p.run, root), p.reason, p.skipped) for p in found]
     rows = []
     show = len(run_dirs) >= 20 if progress is None else progress
     for run in tqdm(run_dirs, desc="loading runs", unit="run", disable=not show, leave=False):

@@ -127,31 +127,43 @@ def _n_text(ns) -> str:
     return "0" if not ns else str(ns[0]) if len(ns) == 1 else f"{ns[0]}–{ns[-1]}"
 
 
-def comparison_markdown(comp: pd.DataFrame, lang: str = "en", heading_level: int = 3) -> str:
-    """Two markdown tables: means per design with CIs, and paired differences vs the baseline."""
-    if comp.empty:
-        return ""
+def comparison_cells(comp: pd.DataFrame, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The comparison as text cells, as comparison.md shows them (also used by the dashboard): a table
+    of means with CIs (index: metric label, columns: design labels) and one of paired differences
+    against the baseline (without the baseline column; empty when there is no other design)."""
     designs = design_order(comp["design"])
     base = comp["baseline"].iloc[0]
     metrics = list(dict.fromkeys(comp["metric"]))
     idx = comp.set_index(["metric", "design"])
-    h = "#" * heading_level
     digits = {m: _row_digits(comp, m) for m in metrics}
-    means = [[label(lang, f"metric.{m}", m)] + [
-        _cell(m, *idx.loc[(m, d), ["mean", "ci_low", "ci_high"]], lang, digits[m]) for d in designs]
-        for m in metrics]
+    means = pd.DataFrame(
+        [[_cell(m, *idx.loc[(m, d), ["mean", "ci_low", "ci_high"]], lang, digits[m]) for d in designs]
+         for m in metrics],
+        index=[label(lang, f"metric.{m}", m) for m in metrics], columns=[design_label(lang, d) for d in designs])
     others = [d for d in designs if d != base]
+    pp = f"({label(lang, 'table.pp')})"
+    diffs = pd.DataFrame(
+        [[_cell(m, *idx.loc[(m, d), ["diff_vs_baseline", "diff_ci_low", "diff_ci_high"]], lang, digits[m],
+                signed=True) for d in others] for m in metrics],
+        index=[label(lang, f"metric.{m}", m).replace("(%)", pp) for m in metrics],
+        columns=[design_label(lang, d) for d in others])
+    return means, diffs
+
+
+def comparison_markdown(comp: pd.DataFrame, lang: str = "en", heading_level: int = 3) -> str:
+    """Two markdown tables: means per design with CIs, and paired differences vs the baseline."""
+    if comp.empty:
+        return ""
+    base = comp["baseline"].iloc[0]
+    h = "#" * heading_level
+    means, diffs = comparison_cells(comp, lang)
+    head = [label(lang, "table.metric")]
     out = [f"{h} {label(lang, 'table.means_title')}", "",
            label(lang, "table.ci_note").format(n=_n_text(comp["n"])), "",
-           _md_table([label(lang, "table.metric")] + [design_label(lang, d) for d in designs], means)]
-    if others:
-        pp = f"({label(lang, 'table.pp')})"
-        diffs = [[label(lang, f"metric.{m}", m).replace("(%)", pp)] + [
-            _cell(m, *idx.loc[(m, d), ["diff_vs_baseline", "diff_ci_low", "diff_ci_high"]], lang, digits[m],
-                  signed=True)
-            for d in others] for m in metrics]
+           _md_table(head + list(means.columns), [[i, *r] for i, r in zip(means.index, means.values.tolist())])]
+    if len(diffs.columns):
         out += ["", f"{h} " + label(lang, "table.diff_title").format(baseline=design_label(lang, base)), "",
-                _md_table([label(lang, "table.metric")] + [design_label(lang, d) for d in others], diffs)]
+                _md_table(head + list(diffs.columns), [[i, *r] for i, r in zip(diffs.index, diffs.values.tolist())])]
     return "\n".join(out) + "\n"
 
 
