@@ -65,7 +65,8 @@ class Ledger:
         self._closed: list[int] = []
         # Open dossiers at the desk that issued their receipt (unit x field), by appointment date.
         self.held_by_deadline = np.zeros((self.n_desks, horizon + 2), dtype=np.int32)
-        self._released: list[int] = []
+        self._released: list[int] = []       # cells (reissued receipts)
+        self._released_rids: list[int] = []  # dossiers handed back: cells computed when the day closes
         self._reheld: list[int] = []
         # Day arrays: [day, desk].
         shape = (n_days, self.n_desks)
@@ -110,6 +111,8 @@ class Ledger:
 
     def _bind_records(self) -> None:
         for name in self._HOT.names:
+            setattr(self.rec, name, memoryview(getattr(self, name)))
+        for name in ("ready_t", "return_day"):  # cold, but written once per request in the event loop
             setattr(self.rec, name, memoryview(getattr(self, name)))
 
     def __getstate__(self) -> dict:
@@ -160,8 +163,8 @@ class Ledger:
         return (rec.leg_unit[rid, 0] * N_FIELDS + rec.field[rid]) * self._deadline_width + rec.deadline_day[rid]
 
     def release(self, rid: int) -> None:
-        """A dossier went back to its citizen: no longer open (counted in when the day closes)."""
-        self._released.append(self.held_cell(rid))
+        """A dossier went back to its citizen: no longer open (its cell is counted out when the day closes)."""
+        self._released_rids.append(rid)
 
     def reissue(self, rid: int, deadline_day: int) -> None:
         """A dossier back from supplementation gets a new receipt: a new appointment date."""
@@ -172,6 +175,11 @@ class Ledger:
     def _count_open_by_deadline(self) -> None:
         flat = self.open_by_deadline.reshape(-1)  # a view: updates land in open_by_deadline
         held = self.held_by_deadline.reshape(-1)
+        if self._released_rids:
+            rids = np.fromiter(self._released_rids, dtype=np.int64, count=len(self._released_rids))
+            desk = self.leg_unit[rids, 0].astype(np.int64) * N_FIELDS + self.field[rids]
+            self._released.extend((desk * self._deadline_width + self.deadline_day[rids]).tolist())
+            self._released_rids.clear()
         for table, cells, sign in ((flat, self._opened, 1), (flat, self._closed, -1), (held, self._released, -1),
                                     (held, self._reheld, 1)):
             if cells:

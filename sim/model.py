@@ -194,10 +194,9 @@ class GovernanceModel(mesa.Model):
         self.ledger.busy_today[:] = (np.asarray(self.ledger.busy_today) + on_duty * self.workday_hours).tolist()
 
     def sign_round(self, _event) -> None:
-        now = self.env.now
-        for lead in self.leaderships:
-            if lead.tray:
-                lead.sign_round(now)
+        signed = [lead.sign_round() for lead in self.leaderships if lead.tray]
+        if signed:
+            self.router.ready_batch(np.concatenate(signed), self.env.now)
 
     def intake(self, ids: np.ndarray, times: np.ndarray):
         """Files reach their first desk at their filing time (online ones filed at night: at opening)."""

@@ -7,11 +7,9 @@ file, files due first. A file waits in the unit's signing tray until a round rea
 """
 from __future__ import annotations
 
-from heapq import heappop, heappush
-
 import mesa
+import numpy as np
 
-from sim.agents.units import RID_MASK
 from sim.ledger import SIGNING
 
 
@@ -25,27 +23,30 @@ class Leadership(mesa.Agent):
         self.signers = signers
         self.present = signers
         self.files_per_signer_round = files_per_signer_round
-        self.tray: list[int] = []   # heap of desk keys (sim/agents/units.py)
+        self.tray: list[int] = []   # files waiting for a signature, in the order they came
         self.credit = 0.0           # signing capacity left over from the round, as a fraction of a file
         self.signed = 0
-        self.rec, self.ledger, self.router = model.ledger.rec, model.ledger, model.router
-        self.key = model.desk_keys.key
+        self.rec, self.ledger = model.ledger.rec, model.ledger
+        self.by_due_date = model.desk_keys.by_due_date
 
     def to_tray(self, rid: int) -> None:
         """A result whose officers are done waits here for a signature."""
         self.rec.status[rid] = SIGNING
-        self.ledger.away[SIGNING] += 1
-        heappush(self.tray, self.key(rid, self.rec.deadline_day[rid]))
+        self.tray.append(rid)
 
-    def sign_round(self, now: float) -> None:
-        """Sign as many files as today's signers can in one round, due first; the rest wait."""
+    def sign_round(self) -> np.ndarray:
+        """The files today's signers sign in one round: due first (ties: the order they came), as many as
+        their time allows; the rest wait for the next round."""
         self.credit += self.present * self.files_per_signer_round
-        n = min(int(self.credit), len(self.tray))
+        tray = np.asarray(self.tray, dtype=np.int64)
+        n = min(int(self.credit), len(tray))
         self.credit -= n
-        tray, ready = self.tray, self.router.ready
-        for _ in range(n):
-            ready(heappop(tray) & RID_MASK, now)
-        self.ledger.away[SIGNING] -= n
-        self.signed += n
-        if not tray:
+        if n < len(tray):
+            if self.by_due_date:  # a stable sort keeps the order they came among files due the same day
+                tray = tray[np.argsort(self.ledger.deadline_day[tray], kind="stable")]
+            signed, self.tray = tray[:n], tray[n:].tolist()
+        else:
+            signed, self.tray = tray, []
             self.credit = 0.0  # unused time is not banked
+        self.signed += n
+        return signed

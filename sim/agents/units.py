@@ -57,7 +57,7 @@ class Unit(mesa.Agent):
         self.penalty = model.cfg.officer.cross_field_penalty
         self.ledger, self.rec = model.ledger, model.ledger.rec
         self.wake = model.env.wake
-        self.key = model.desk_keys.key
+        self.keys = model.desk_keys
         self.leadership = None  # the unit's signers (sim/agents/leaders.py)
 
     @property
@@ -72,7 +72,10 @@ class Unit(mesa.Agent):
     def receive(self, rid: int, field: int) -> None:
         """A request arrives at this unit's desk for `field`; wake an idle officer if there is one."""
         self.ledger.enter(rid, self.first_desk + field)
-        heappush(self.desks[field], self.key(rid, self.rec.deadline_day[rid]))
+        keys = self.keys
+        keys.seq += 1  # = keys.key(rid, due), inlined: once per leg
+        heappush(self.desks[field], ((self.rec.deadline_day[rid] << DUE_SHIFT) if keys.by_due_date else 0)
+                 | (keys.seq << RID_BITS) | rid)
         self.n_entries += 1
         if self.n_idle:
             # The last idle officer of this field, or else (cross-field) of the first field that has one.
