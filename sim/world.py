@@ -42,6 +42,8 @@ class World:
     n_communes: int
     n_districts: int
     hours: ExpectedHours
+    department_functions: dict[str, list[str]]  # department code -> the functions it serves
+    eras: list | None = None      # a run holding the reform: its designs (sim/eras.py); None: one design
 
     @property
     def n_units(self) -> int:
@@ -171,7 +173,7 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
                  unit_parent=parent, staff=staff, allocation=allocation, quota_table=quota,
                  function_unit=function_unit, cohort_unit=cohort_unit, cohort_size=cohort_size,
                  cohort_urban=cohort_urban, cohort_demand=cohort_demand, population_total=population_total, n_communes=n_c, n_districts=n_d,
-                 hours=hours)
+                 hours=hours, department_functions={f"dept:{k}": list(fns) for k, fns in depts})
 
 
 def _one_field_at_least(total: int, weights: np.ndarray) -> np.ndarray:
