@@ -441,6 +441,10 @@ def _validate_reform(c: Config, start: dt.date) -> None:
         switch = dt.date.fromisoformat(str(rf.date))
     except ValueError:
         raise ConfigError(f"reform.date must be a date YYYY-MM-DD, got {rf.date!r}") from None
+    reform_run = c.timeline.name != "steady"
+    end = start + dt.timedelta(c.run.days - 1)
+    _check(not reform_run or start < switch <= end, f"reform.date {rf.date} is outside the run ({start} to {end}): "
+                                                    f"timeline={c.timeline.name} switches inside it")
     for r in rf.added_posts:
         _check(_is_int(r.posts) and r.posts >= 0,
                f"reform.added_posts: posts must be a whole number >= 0, got {r.posts} (round of {r.date})")
@@ -449,11 +453,8 @@ def _validate_reform(c: Config, start: dt.date) -> None:
         except ValueError:
             raise ConfigError(f"reform.added_posts has a bad date {r.date!r} (want YYYY-MM-DD)") from None
         _check(when >= switch, f"reform.added_posts: the round of {r.date} comes before reform.date {rf.date}")
-    if c.timeline.name == "steady":
+    if not reform_run:
         return
-    end = start + dt.timedelta(c.run.days - 1)
-    _check(start < switch <= end, f"reform.date {rf.date} is outside the run ({start} to {end}): "
-                                  f"timeline={c.timeline.name} switches inside it")
     _check(c.tier.name == "three_tier",
            f"timeline={c.timeline.name} starts under three tiers: drop tier={c.tier.name} (the design after the "
            f"switch is reform.after)")
