@@ -206,3 +206,29 @@ def test_a_steady_run_is_unchanged_by_timelines():
     sections = [line for line in resolved_yaml(small_cfg("run.seed=3")).splitlines() if not line.startswith(" ")]
     assert "timeline:" not in sections and "reform:" not in sections and "tier:" in sections
     assert "reform:" in resolved_yaml(reform_cfg()).splitlines()
+
+
+def test_the_reform_preset_runs_both_quota_rules_on_five_seeds():
+    from sim.cli import count_jobs, sweeper_params
+    from sim.config import compose
+
+    params = sweeper_params(["+experiment=reform"])
+    assert sorted(params) == ["quota=uniform,area_grouped", "run.seed=range(0,5)"]
+    assert count_jobs(params) == 10
+    cfg = compose(["+experiment=reform", "quota=area_grouped"])
+    assert (cfg.timeline.name, cfg.tier.name, cfg.quota.name) == ("reform_2025", "three_tier", "area_grouped")
+    assert (cfg.run.start_date, cfg.run.days, cfg.run.scale, cfg.reform.date) == ("2025-01-01", 365, 1.0, "2025-07-01")
+    assert sum(r.posts for r in cfg.reform.added_posts) == 1200
+
+
+def test_cli_prints_the_periods_before_and_after_the_switch(tmp_path):
+    from scenarios import SMALL
+
+    args = [*SMALL, *REFORM, "run.days=60", "run.report=false", f"run.out_dir={tmp_path}/run"]
+    proc = subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "open files carried over on 2025-02-17" in out
+    assert "before the switch (to 2025-02-17)" in out and "after the switch (from 2025-02-17)" in out
+    assert "reform_2025/uniform" in out
