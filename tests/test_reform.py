@@ -232,3 +232,19 @@ def test_cli_prints_the_periods_before_and_after_the_switch(tmp_path):
     assert "open files carried over on 2025-02-17" in out
     assert "before the switch (to 2025-02-17)" in out and "after the switch (from 2025-02-17)" in out
     assert "reform_2025/uniform" in out
+
+
+def test_validation_measures_calendar_2025_and_its_halves_from_one_reform_run():
+    sys.path.insert(0, str(FIXTURE.parents[2]))
+    from experiments.common import measure
+
+    r = run_scenario(small_cfg("timeline=reform_2025", "reform.after.department_officers=60", "run.days=365"),
+                     keep_model=True)
+    s, got = r.summary, measure(r.model, r.summary)
+    assert s["reform_date"] == "2025-07-01" and s["days"] == 365
+    assert got["on_time_2025"] == s["calendar_2025_on_time_rate"]
+    # The switch is on 1/7, so the halves are the periods before and after it.
+    assert got["on_time_2025_h1"] == pytest.approx(s["before_reform_on_time_rate"], abs=1e-6)
+    assert got["on_time_2025_h2"] == pytest.approx(s["after_reform_on_time_rate"], abs=1e-6)
+    assert 0 < got["julaug_on_time"] <= 1 and got["julaug_commune_dossiers"] > 0
+    assert "pilot_ward_complaints" not in got and "complaints_11m" not in got
