@@ -20,6 +20,8 @@ Parameters (all from the Hydra config; see conf/ for each default's source tag o
 - catalogue: procedures (field, competent tier, deadline, effort, consultation), complaint types and
   top-down tasks from departments and districts.
 - run: days, start_date, seed, scale (fraction of demand and staff simulated).
+- timeline: one design for the whole run (steady), or the reform inside it (reform_2025: three tiers, then
+  two from reform.date; the switch is told in sim/reform.py, the two designs' world in sim/eras.py).
 
 One Mesa step is one working day. SimPy's clock counts working hours; officers pull files from their
 unit's desks, each file's end an event on SimPy's queue (sim/clock.py); a day's arrivals enter through one
