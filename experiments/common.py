@@ -70,8 +70,9 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
            "model: the dossiers above that were resolved by the run's end; source says 'over 97%'"),
     Target("on_time_2025", "on time or early, dossiers resolved in 2025", 0.953, "R26 L309", "reform_2025",
            "4.146.182 / 4.350.397 (derived). Calendar 2025 = January-June under three tiers and July-December "
-           "under two: comparable only with a run that holds the reform inside it (timeline=reform_2025, not "
-           "built yet); until then it is used for nothing, neither fitted nor validated"),
+           "under two: measured on runs that hold the reform (timeline=reform_2025, 365 days from 1/1/2025) as "
+           "the dossiers handed back in 2025 on time or early (summary `calendar_2025_on_time_rate`); checked, "
+           "not fitted. The runs start with empty queues on 1/1/2025 (no carry-over from 2024)"),
     Target("complaints_11m", "complaint and petition letters, 1/7/2025-31/5/2026", 71_134, "R26 L479", "two_tier",
            "model: every complaint filed in the first 11 months (letters + complaints about late dossiers)"),
     Target("pilot_ward_complaints", "complaints per ward per year, three-tier wards", 11.9, "T24 PL4", "three_tier",
@@ -83,6 +84,10 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
 END_JULAUG = dt.date(2025, 9, 1)
 END_2025 = dt.date(2026, 1, 1)
 END_11M = dt.date(2026, 6, 1)
+
+# Calendar 2025's halves, by hand-back day: January-June under three tiers, July-December under two.
+HALVES_2025 = {"on_time_2025_h1": (dt.date(2025, 1, 1), dt.date(2025, 7, 1)),
+               "on_time_2025_h2": (dt.date(2025, 7, 1), dt.date(2026, 1, 1))}
 
 # Three-tier districts whose wards stand in for the 175 pilot wards (urban districts, 54 wards, 1,5 M people).
 PILOT_DISTRICTS = ("001", "006", "008", "019")
@@ -207,17 +212,25 @@ def measure(model, summary: dict) -> dict:
         "commune_utilisation_max": summary["commune_utilisation_max"],
     }
     start = cal.start
-    if days >= (END_JULAUG - start).days:
+    reform = model.reform  # a run holding the reform: its two-tier windows start at the switch
+    first = reform.switch_day if reform is not None else 0
+    if days >= (END_JULAUG - start).days and cal.day_on_or_after(END_JULAUG) > first:
         cut = cal.day_on_or_after(END_JULAUG)
         competent = world.unit_kind[led.leg_unit[: led.n, 0]] == COMMUNE
-        sel = dossier & competent & (arrival < cut)
+        sel = dossier & competent & (arrival >= first) & (arrival < cut)
         out["julaug_commune_dossiers"] = sel.sum() / s / d_share
         done = sel & (status == DONE)
         out["julaug_on_time"] = float((outcome[done] <= 1).mean()) if done.any() else math.nan
     if days >= (END_11M - start).days:
         cut = cal.day_on_or_after(END_11M)
         out["complaints_11m"] = (complaint & (arrival < cut)).sum() / s / p_share
-    if world.n_districts:  # three-tier: complaints first filed at a ward, per ward per year
+    if "calendar_2025_on_time_rate" in summary:
+        out["on_time_2025"] = summary["calendar_2025_on_time_rate"]
+        resolved = dossier & (status == DONE)
+        for key, (lo, hi) in HALVES_2025.items():
+            sel = resolved & (cday >= cal.day_on_or_after(lo)) & (cday < cal.day_on_or_after(hi))
+            out[key] = float((outcome[sel] <= 1).mean()) if sel.any() else math.nan
+    if world.n_districts and reform is None:  # three-tier: complaints first filed at a ward, per ward per year
         wards = ward_units(model)
         if wards.any():
             n = (complaint & wards[first_units(model)]).sum() / s  # at full scale

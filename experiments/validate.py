@@ -1,6 +1,7 @@
 """Validate the calibrated defaults against the calibration targets of docs/sources.md, with several seeds.
 
     python experiments/validate.py [--seeds K] [--scale S] [--subset K] [--jobs J] [--with-sensitivity]
+                                   [--reform-seeds K | --no-reform]
 
 Writes results/validation/validation.md (and .json): one row per target (source tag, reported value, model
 mean, 95% t-interval over seeds, the tolerance stated below, inside yes/no), the queueing-theory check
@@ -10,6 +11,9 @@ if results/sensitivity/sensitivity.json exists (or --with-sensitivity), the sens
 Default runs: the two-tier default (uniform quota) at run.scale=1.0 on the whole city (--subset 1), one run per
 seed; pilot-ward complaints from the three-tier default at scale 1.0 on four whole urban districts (54 wards).
 With --scale < 1 the whole city runs at that scale (see experiments/common.py on why that distorts staffing).
+Across the switch: the calendar-2025 on-time rate [R26 L309] from runs that hold the reform
+(timeline=reform_2025, 365 days from 2025-01-01, whole city, run.scale as above), reported with its January-June
+(three tiers) and July-December (two tiers) halves and the July-August commune figure [N25] of the same runs.
 """
 from __future__ import annotations
 
@@ -110,6 +114,21 @@ def three_tier_run(job: dict) -> dict:
     out = {"seed": job["seed"], "wall": wall, "measures": measure(model, summary)}
     release(model)
     return out
+
+
+def reform_run(job: dict) -> dict:
+    """A run that holds the reform: three tiers from 1/1/2025, two from 1/7/2025, 365 days."""
+    be_nice()
+    ov = ["timeline=reform_2025", f"run.seed={job['seed']}", f"run.scale={job['scale']}", "run.days=365"]
+    summary, model, wall = simulate(configure(ov))
+    out = {"seed": job["seed"], "wall": wall, "measures": measure(model, summary),
+           "summary": {k: summary.get(k) for k in REFORM_KEYS}}
+    release(model)
+    return out
+
+
+REFORM_KEYS = ("calendar_2025_on_time_rate", "before_reform_on_time_rate", "after_reform_on_time_rate",
+               "files_carried_over", "dossiers_carried_over", "added_officers", "on_time_rate", "backlog_end")
 
 
 def conservation(model) -> dict:
@@ -230,9 +249,17 @@ def mmc_run(job: dict) -> dict:
 
 
 # ------------------------------------------------------------ report
-def target_rows(runs: list[dict], three: list[dict]) -> list[dict]:
+def target_rows(runs: list[dict], three: list[dict], reform: list[dict] | None = None) -> list[dict]:
     rows = []
     for key, t in TARGETS.items():
+        if t.design == "reform_2025" and reform:
+            vals = [r["measures"].get(key, math.nan) for r in reform]
+            m, lo, hi = t_ci(vals)
+            rows.append({"key": key, "label": t.label, "tag": t.tag, "reported": t.value, "model_mean": m,
+                         "ci_low": lo, "ci_high": hi, "n_seeds": len([v for v in vals if v == v]),
+                         "tolerance": tol_text(key), "bounds": bounds(key), "inside": inside(key, m),
+                         "note": t.note})
+            continue
         if t.design not in ("two_tier", "three_tier"):  # a period no run here covers: reported, not measured
             rows.append({"key": key, "label": t.label, "tag": t.tag, "reported": t.value, "model_mean": math.nan,
                          "ci_low": math.nan, "ci_high": math.nan, "n_seeds": 0, "tolerance": tol_text(key),
@@ -248,7 +275,7 @@ def target_rows(runs: list[dict], three: list[dict]) -> list[dict]:
     return rows
 
 
-def write_report(out: Path, args, rows, runs, three, mmc, cons, elapsed: float) -> None:
+def write_report(out: Path, args, rows, runs, three, mmc, cons, elapsed: float, reform=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     sens = RESULTS / "sensitivity" / "sensitivity.json"
     sens_data = json.loads(sens.read_text()) if sens.is_file() else None
@@ -293,6 +320,9 @@ def write_report(out: Path, args, rows, runs, three, mmc, cons, elapsed: float) 
         f = (lambda x: fmt(x, "pct")) if pct else fmt
         L.append(f"- `{k}`: {f(m)} [{f(lo)} - {f(hi)}]")
     L.append("")
+
+    if reform:
+        L.append(reform_section(reform))
 
     # Queueing theory
     L.append("## Queueing-theory check: an M/M/c desk against Erlang C\n")
@@ -342,7 +372,36 @@ def write_report(out: Path, args, rows, runs, three, mmc, cons, elapsed: float) 
     (out / "validation.md").write_text("\n".join(L) + "\n")
     (out / "validation.json").write_text(json.dumps(
         {"args": vars(args), "rows": rows, "runs": [{k: v for k, v in r.items() if k != "summary"} for r in runs],
-         "three_tier": three, "mmc": mmc, "conservation": cons, "elapsed_seconds": elapsed}, indent=1, default=str))
+         "three_tier": three, "mmc": mmc, "conservation": cons, "elapsed_seconds": elapsed,
+         "reform": reform or []}, indent=1, default=str))
+
+
+def reform_section(reform: list[dict]) -> str:
+    """Calendar 2025 across the switch: the halves and the July-August figure, from the same reform runs."""
+    L = ["## Across the switch: calendar 2025 in runs that hold the reform\n",
+         f"`timeline=reform_2025`: three tiers from 1/1/2025, two tiers from 1/7/2025, 365 days, seeds "
+         f"{', '.join(str(r['seed']) for r in reform)}. Dossiers count in the half of their hand-back day; on time "
+         "means on time or early. The halves have no separate target: the source gives calendar 2025 alone "
+         "[R26 L309]. The July-August row is measured as in the two-tier runs above (commune-competent dossiers "
+         "received 1/7-31/8/2025), here on the reform runs, whose communes start the half with the files carried "
+         "over and with staff still learning.\n",
+         "| period | model mean | 95% CI | target | tolerance | inside |", "|---|---:|---|---:|---|---|"]
+    rows = [("calendar 2025 [R26 L309]", "on_time_2025", "on_time_2025"),
+            ("January-June 2025 (three tiers)", "on_time_2025_h1", None),
+            ("July-December 2025 (two tiers)", "on_time_2025_h2", None),
+            ("July-August 2025, commune dossiers [N25]", "julaug_on_time", "julaug_on_time")]
+    for label, key, target in rows:
+        m, lo, hi = t_ci([r["measures"].get(key, math.nan) for r in reform])
+        pct = lambda x: fmt(x, "pct")  # noqa: E731
+        if target:
+            ok = "yes" if inside(target, m) else "**no**"
+            L.append(f"| {label} | {pct(m)} | {pct(lo)} - {pct(hi)} | {pct(TARGETS[target].value)} | "
+                     f"{tol_text(target)} | {ok} |")
+        else:
+            L.append(f"| {label} | {pct(m)} | {pct(lo)} - {pct(hi)} | - | - | - |")
+    carried = t_ci([r["summary"]["files_carried_over"] for r in reform])[0]
+    L.append(f"\nOpen files carried over the switch (mean over seeds, full scale): {fmt(carried)}.\n")
+    return "\n".join(L)
 
 
 def sensitivity_section(s: dict) -> str:
@@ -365,6 +424,10 @@ def main(argv=None) -> int:
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--mmc-days", type=int, default=365)
+    ap.add_argument("--reform-seeds", type=int, default=None, help="runs holding the reform (default: --seeds)")
+    ap.add_argument("--no-reform", action="store_true", help="skip the runs that hold the reform")
+    ap.add_argument("--reform-only", action="store_true",
+                    help="only the runs that hold the reform (rewrites the report's rows from the saved runs)")
     ap.add_argument("--with-sensitivity", action="store_true", help="run experiments/sensitivity.py first")
     ap.add_argument("--out", default=str(RESULTS / "validation"))
     ap.add_argument("--report-only", action="store_true", help="rewrite validation.md from validation.json (no runs)")
@@ -377,7 +440,9 @@ def main(argv=None) -> int:
             if k not in ("report_only", "out"):
                 setattr(args, k, v)
         runs, three, mmc, cons = saved["runs"], saved["three_tier"], saved["mmc"], saved["conservation"]
-        write_report(Path(args.out), args, target_rows(runs, three), runs, three, mmc, cons, saved["elapsed_seconds"])
+        reform = saved.get("reform", [])
+        write_report(Path(args.out), args, target_rows(runs, three, reform), runs, three, mmc, cons,
+                     saved["elapsed_seconds"], reform)
         print(f"rewrote {args.out}/validation.md")
         return 0
     if args.with_sensitivity:
@@ -389,15 +454,32 @@ def main(argv=None) -> int:
     jobs = [dict(seed=s, scale=args.scale, subset=subset, days=args.days, conservation=(s == 0)) for s in seeds]
     jobs += [dict(kind="three", seed=s, scale=args.scale, days=args.days) for s in seeds]
     jobs += [dict(kind="mmc", seed=s, rho=rho, days=args.mmc_days, warmup=20) for s in range(3) for rho in (0.7, 0.9)]
+    n_reform = 0 if args.no_reform else (args.seeds if args.reform_seeds is None else args.reform_seeds)
+    reform_jobs = [dict(kind="reform", seed=s, scale=args.scale) for s in range(n_reform)]
+    if args.reform_only:  # the other runs come from a saved validation.json, if there is one
+        reform = pool_map(_dispatch, reform_jobs, args.jobs)
+        out, section = Path(args.out), reform_section(reform)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "reform.json").write_text(json.dumps(reform, indent=1, default=str))
+        (out / "reform.md").write_text(section + "\n")
+        if (out / "validation.json").is_file():
+            saved = json.loads((out / "validation.json").read_text())
+            runs, three, mmc, cons = saved["runs"], saved["three_tier"], saved["mmc"], saved["conservation"]
+            write_report(out, args, target_rows(runs, three, reform), runs, three, mmc, cons,
+                         saved["elapsed_seconds"], reform)
+        print(section)
+        return 0
+    jobs = reform_jobs + jobs  # the longest runs first
     # The long whole-city runs first, so that the two workers finish together.
     results = pool_map(_dispatch, jobs, args.jobs)
     runs = [r for j, r in zip(jobs, results) if "kind" not in j]
     three = [r for j, r in zip(jobs, results) if j.get("kind") == "three"]
+    reform = [r for j, r in zip(jobs, results) if j.get("kind") == "reform"]
     mmc = [dict(r, warmup=j["warmup"]) for j, r in zip(jobs, results) if j.get("kind") == "mmc"]
     cons = next((r["conservation"] for r in runs if "conservation" in r), None)
-    rows = target_rows(runs, three)
+    rows = target_rows(runs, three, reform)
     elapsed = time.time() - t0
-    write_report(Path(args.out), args, rows, runs, three, mmc, cons, elapsed)
+    write_report(Path(args.out), args, rows, runs, three, mmc, cons, elapsed, reform)
     for r in rows:
         print(f"{r['key']:26s} reported {r['reported']:>12.4g}  model {r['model_mean']:>12.4g} "
               f"[{r['ci_low']:.4g}, {r['ci_high']:.4g}]  {r['tolerance']:>8s}  {'-' if r['inside'] is None else 'ok' if r['inside'] else 'OUT'}")
@@ -411,6 +493,8 @@ def _dispatch(job: dict) -> dict:
         return three_tier_run(job)
     if kind == "mmc":
         return mmc_run(job)
+    if kind == "reform":
+        return reform_run(job)
     return two_tier_run(job)
 
 

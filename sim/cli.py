@@ -24,7 +24,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, compose, config_dir, describe_hydra_error, validate
-from sim.runner import headline, run_scenario
+from sim.runner import headline, periods, run_scenario
 
 log = logging.getLogger("govsim")
 _INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve", "--version",
@@ -121,7 +121,7 @@ def preflight(argv: list[str]) -> int:
         return 0
     overrides = [a for a in argv if not a.startswith("-") and not a.lstrip("+~").startswith(("hydra.", "hydra/"))]
     multirun = "-m" in argv or "--multirun" in argv
-    from sim.world import build_world
+    from sim.eras import build_run_world
 
     try:
         if not multirun:
@@ -138,10 +138,10 @@ def preflight(argv: list[str]) -> int:
             if cfg.run.out_dir:
                 check_writable(cfg.run.out_dir, "run.out_dir")
             key = (cfg.tier.name, cfg.quota.name, str(cfg.quota), tuple(cfg.run.communes), cfg.run.geography_dir,
-                   str(cfg.tier), cfg.officer.non_casework_per_commune)
+                   str(cfg.tier), cfg.officer.non_casework_per_commune, cfg.timeline.name, str(cfg.reform.after))
             if key not in worlds_seen:  # unknown communes and budgets below the floors surface here
                 worlds_seen.add(key)
-                build_world(cfg)
+                build_run_world(cfg)
         return count_jobs(overrides)
     except ConfigError as exc:
         fail(str(exc))
@@ -196,6 +196,10 @@ def _run(cfg: DictConfig) -> float | None:
         print(f"\n{s['design']}, seed {s['seed']}, scale {s['scale']} (counts at full scale), "
               f"{result.wall_seconds:.1f} s")
         print(headline(s).to_string())
+        if (table := periods(s)) is not None:
+            print(f"\nthe reform inside the run: {s['files_carried_over']:,.0f} open files carried over on "
+                  f"{s['reform_date']}, {s['added_officers']:,.0f} officers added after it")
+            print(table.to_string())
         print(f"\nwritten to {out_dir}")
         if scenario.run.report:
             draw_charts(out_dir)

@@ -28,6 +28,7 @@ COMMUNE_CLASSES = ("I", "II", "III")
 QUOTAS = ("uniform", "area_grouped")
 LEVELS = ("commune", "district", "city")
 DISCIPLINES = ("due_date", "fifo")
+TIMELINES = ("steady", "reform_2025")
 MAX_DAYS = 3660  # ten years: the longest run; conf/config.yaml lists public holidays for 2025-2030
 
 
@@ -236,6 +237,28 @@ class CatalogueConfig:
 
 
 @dataclass
+class TimelineConfig:
+    """steady: one tier design for the whole run; reform_2025: three tiers, then two from reform.date."""
+    name: str = MISSING
+
+
+@dataclass
+class PostRound:
+    date: str = MISSING
+    posts: int = MISSING
+
+
+@dataclass
+class ReformConfig:
+    """The switch from three tiers to two inside one run (read only when timeline=reform_2025)."""
+    date: str = MISSING                    # the switch, at the opening of this day (or the next working day)
+    initial_productivity: float = MISSING  # moved staff's output on the first day, share of normal, in (0, 1]
+    learning_weeks: float = MISSING        # weeks until it is back to normal, rising linearly
+    added_posts: List[PostRound] = MISSING  # dated rounds of posts added to the communes by the quota rule
+    after: TierConfig = dc_field(default_factory=TierConfig)  # the design after the switch (tier/two_tier.yaml)
+
+
+@dataclass
 class Config:
     run: RunConfig = dc_field(default_factory=RunConfig)
     demand: DemandConfig = dc_field(default_factory=DemandConfig)
@@ -248,6 +271,8 @@ class Config:
     tier: TierConfig = dc_field(default_factory=TierConfig)
     quota: QuotaConfig = dc_field(default_factory=QuotaConfig)
     catalogue: CatalogueConfig = dc_field(default_factory=CatalogueConfig)
+    timeline: TimelineConfig = dc_field(default_factory=TimelineConfig)
+    reform: ReformConfig = dc_field(default_factory=ReformConfig)
 
 
 ConfigStore.instance().store(name="schema", node=Config)
@@ -434,7 +459,47 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(task.origin in ("city", "district"), f"task {task.name}: origin must be city or district")
         _check(task.effort_hours > 0, f"task {task.name}: effort_hours must be > 0")
         _check(task.per_commune_per_year.get(t.name, 0) >= 0, f"task {task.name}: rate must be >= 0")
+    _validate_reform(c, start)
     return c
+
+
+def _validate_reform(c: Config, start: dt.date) -> None:
+    """The reform's settings; for timeline=reform_2025 also the switch inside the run and the design after it."""
+    rf = c.reform
+    _check(c.timeline.name in TIMELINES,
+           f"unknown timeline {c.timeline.name!r} (choose from {', '.join(TIMELINES)})")
+    _check(isinstance(rf.initial_productivity, (int, float)) and 0 < rf.initial_productivity <= 1,
+           f"reform.initial_productivity must be in (0, 1], got {rf.initial_productivity}")
+    _check(rf.learning_weeks >= 0, f"reform.learning_weeks must be >= 0, got {rf.learning_weeks}")
+    try:
+        switch = dt.date.fromisoformat(str(rf.date))
+    except ValueError:
+        raise ConfigError(f"reform.date must be a date YYYY-MM-DD, got {rf.date!r}") from None
+    reform_run = c.timeline.name != "steady"
+    end = start + dt.timedelta(c.run.days - 1)
+    _check(not reform_run or start < switch <= end, f"reform.date {rf.date} is outside the run ({start} to {end}): "
+                                                    f"timeline={c.timeline.name} switches inside it")
+    for r in rf.added_posts:
+        _check(_is_int(r.posts) and r.posts >= 0,
+               f"reform.added_posts: posts must be a whole number >= 0, got {r.posts} (round of {r.date})")
+        try:
+            when = dt.date.fromisoformat(str(r.date))
+        except ValueError:
+            raise ConfigError(f"reform.added_posts has a bad date {r.date!r} (want YYYY-MM-DD)") from None
+        _check(when >= switch, f"reform.added_posts: the round of {r.date} comes before reform.date {rf.date}")
+    if not reform_run:
+        return
+    _check(c.tier.name == "three_tier",
+           f"timeline={c.timeline.name} starts under three tiers: drop tier={c.tier.name} (the design after the "
+           f"switch is reform.after)")
+    _check(rf.after.name == "two_tier" and not rf.after.districts,
+           f"reform.after must be the two-tier design (tier/two_tier.yaml), got {rf.after.name!r}")
+    _check(not c.run.communes, f"timeline={c.timeline.name} runs the whole city: run.communes must be empty")
+    from dataclasses import replace
+    try:
+        validate(replace(c, tier=rf.after, timeline=TimelineConfig(name="steady")))
+    except ConfigError as exc:
+        raise ConfigError(f"reform.after: {exc}") from None
 
 
 # ---------------------------------------------------------------- composing from Python

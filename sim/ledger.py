@@ -162,6 +162,16 @@ class Ledger:
         rec = self.rec
         return (rec.leg_unit[rid, 0] * N_FIELDS + rec.field[rid]) * self._deadline_width + rec.deadline_day[rid]
 
+    def held_cells(self, ids: np.ndarray) -> np.ndarray:
+        """`held_cell` for many dossiers at once."""
+        desk = self.leg_unit[ids, 0].astype(np.int64) * N_FIELDS + self.field[ids]
+        return desk * self._deadline_width + self.deadline_day[ids]
+
+    def rehold(self, old_cells: np.ndarray, new_cells: np.ndarray) -> None:
+        """Open dossiers whose receipt moved to another unit (the reform): counted there from now on."""
+        self._released.extend(old_cells.tolist())
+        self._reheld.extend(new_cells.tolist())
+
     def release(self, rid: int) -> None:
         """A dossier went back to its citizen: no longer open (its cell is counted out when the day closes)."""
         self._released_rids.append(rid)

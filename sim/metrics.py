@@ -1,6 +1,7 @@
 """From a finished model to tidy tables and the run's summary (the run contract, docs/run_contract.md)."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -121,14 +122,16 @@ def unit_daily_table(model) -> pd.DataFrame:
     busy, available = led.day_busy.ravel(), led.day_available.ravel()
     with np.errstate(invalid="ignore", divide="ignore"):
         util = np.where(available > 0, busy / available, np.nan)
-    return pd.DataFrame({
+    reform = model.reform
+    officers = np.tile(world.staff.ravel(), n_days) if reform is None else reform.officers_by_day(n_days).ravel()
+    table = pd.DataFrame({
         "date": np.repeat(cal.dates64[:n_days], n_desks),
         "day": np.repeat(np.arange(n_days, dtype=np.int32), n_desks),
         "unit": np.array(world.unit_code, dtype=object)[unit],
         "unit_name": np.array(world.unit_name, dtype=object)[unit],
         "unit_kind": np.array(UNIT_KINDS, dtype=object)[world.unit_kind[unit]],
         "field": np.array(FIELDS, dtype=object)[desk % N_FIELDS],
-        "officers": np.tile(world.staff.ravel(), n_days).astype(np.int32),
+        "officers": officers.astype(np.int32),
         "arrivals": led.day_arrivals.ravel(),
         "completions": led.day_left.ravel(),
         "backlog": led.day_backlog.ravel(),
@@ -140,6 +143,11 @@ def unit_daily_table(model) -> pd.DataFrame:
         "available_hours": available,
         "utilisation": util,
     })
+    if reform is None:
+        return table
+    # One timeline: each unit has rows only while its design is in force.
+    in_force = np.repeat(reform.unit_in_force(n_days), N_FIELDS, axis=1).ravel()
+    return table[in_force].reset_index(drop=True)
 
 
 def summary(model, config_hash: str) -> dict:
@@ -207,14 +215,46 @@ def summary(model, config_hash: str) -> dict:
         "tasks_received": full(tasks.sum()),
         "tasks_resolved": full((tasks & (status == DONE)).sum()),
         "max_commune_backlog": full(commune_backlog.max()) if len(commune_backlog) else 0.0,
-        "max_commune_backlog_unit": world.unit_code[int(np.argmax(commune_backlog))] if len(commune_backlog) else "",
+        "max_commune_backlog_unit": world.unit_code[int(np.flatnonzero(world.unit_kind == COMMUNE)[np.argmax(commune_backlog)])]
+        if len(commune_backlog) else "",
         "officer_utilisation_mean": float(busy.sum() / max(available.sum(), 1e-9)),
         "commune_utilisation_mean": float(busy[commune_desks].sum() / max(available[commune_desks].sum(), 1e-9)),
         "commune_utilisation_max": float(commune_util.max()) if len(commune_util) else 0.0,
         "online_share": float((led.view("channel")[dossier] == 1).mean()) if dossier.any() else 0.0,
         "consultations": full(led.view("consultations").sum()),
     }
+    out.update(period_figures(model, resolved & dossier, outcome, cday))
     return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+CALENDAR_2025 = (dt.date(2025, 1, 1), dt.date(2026, 1, 1))
+
+
+def period_figures(model, resolved: np.ndarray, outcome: np.ndarray, cday: np.ndarray) -> dict:
+    """On-time rates of the periods a run covers: before and after the reform's switch (a run holding it),
+    and calendar 2025 (a run from 1/1/2025 through 31/12/2025). A dossier counts in the period of its
+    hand-back day; on time means on time or early."""
+    cal, s, out = model.calendar, model.cfg.run.scale, {}
+
+    def rate(sel: np.ndarray) -> float:
+        return float((outcome[sel] <= 1).mean()) if sel.any() else 0.0
+
+    reform = model.reform
+    if reform is not None:
+        before = resolved & (cday < reform.switch_day)
+        out.update({"timeline": model.cfg.timeline.name, "design": f"{model.cfg.timeline.name}/{model.cfg.quota.name}",
+                    "tier": f"{model.cfg.tier.name}>{model.cfg.reform.after.name}",
+                    "reform_date": str(cal.dates[reform.switch_day]),
+                    "before_reform_on_time_rate": rate(before), "after_reform_on_time_rate": rate(resolved & ~before),
+                    "dossiers_resolved_before_reform": round(before.sum() / s, 1),
+                    "dossiers_resolved_after_reform": round((resolved & ~before).sum() / s, 1),
+                    "files_carried_over": round(reform.carried_over["all"] / s, 1),
+                    "dossiers_carried_over": round(reform.carried_over[DOSSIER] / s, 1),
+                    "added_officers": round(reform.posts_arrived / s, 1)})
+    first, end = (cal.day_on_or_after(d) for d in CALENDAR_2025)
+    if cal.start <= CALENDAR_2025[0] and first < cal.n_days and end <= cal.n_days:
+        out["calendar_2025_on_time_rate"] = rate(resolved & (cday >= first) & (cday < end))
+    return out
 
 
 def config_hash(resolved_yaml: str) -> str:

@@ -20,6 +20,8 @@ Parameters (all from the Hydra config; see conf/ for each default's source tag o
 - catalogue: procedures (field, competent tier, deadline, effort, consultation), complaint types and
   top-down tasks from departments and districts.
 - run: days, start_date, seed, scale (fraction of demand and staff simulated).
+- timeline: one design for the whole run (steady), or the reform inside it (reform_2025: three tiers, then
+  two from reform.date; the switch is told in sim/reform.py, the two designs' world in sim/eras.py).
 
 One Mesa step is one working day. SimPy's clock counts working hours; officers pull files from their
 unit's desks, each file's end an event on SimPy's queue (sim/clock.py); a day's arrivals enter through one
@@ -41,6 +43,7 @@ from sim.calendar import WorkingCalendar
 from sim.clock import Clock
 from sim.config import Config
 from sim.ledger import INCOMPLETE, SIGNING, Ledger
+from sim.reform import Reform
 from sim.routing import Router
 from sim.signers import signers_per_unit
 from sim.work import DOSSIER, N_FIELDS
@@ -79,7 +82,7 @@ class GovernanceModel(mesa.Model):
             elif kind == DISTRICT:
                 self.units.append(DistrictOffice(self, i, code, name))
             else:
-                self.units.append(MunicipalDepartment(self, i, code, name, cfg.tier.departments[code[5:]]))
+                self.units.append(MunicipalDepartment(self, i, code, name, world.department_functions[code]))
         clock_factor = self.workday_hours / cfg.officer.casework_hours_per_day
         staff = world.staff
         self.officer_desk = np.repeat(np.arange(staff.size), staff.ravel())
@@ -89,6 +92,8 @@ class GovernanceModel(mesa.Model):
         self.in_service_since = [-1.0] * len(self.officer_desk)
         self.absent = np.zeros(len(self.officer_desk), dtype=bool)
         self.absent_today = self.absent.tolist()
+        self.on_duty = np.ones(len(self.officer_desk), dtype=bool)  # False: a unit of a design no longer in force
+        self.clock_factor = clock_factor
         self.router = Router(self)
         self.desk_officers = [[] for _ in range(staff.size)]  # officer numbers per desk, in the order made
         for number, desk in enumerate(self.officer_desk.tolist()):
@@ -97,6 +102,7 @@ class GovernanceModel(mesa.Model):
         self.counter_shortfall = 0.0                # desk-check hours no free officer was there for
         for number, desk in enumerate(self.officer_desk):
             Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
+        self.joining = list(self.agents_by_type[Officer])  # officers who start work next morning, in order
         # Leaders sign in `sessions_per_day` rounds, the last a quarter hour before closing. Signing capacity
         # follows run.scale like everything else (a fraction of a signer is a fraction of the files).
         ld = cfg.leaders
@@ -116,6 +122,8 @@ class GovernanceModel(mesa.Model):
                                  float(c.online_propensity[i]), float(c.patience[i]), float(c.complaint_propensity[i]))
                          for i in range(len(c.size))]
         self.pending_complaints: dict = {}
+        # A run that holds the reform switches designs on reform.date (sim/reform.py); None: one design.
+        self.reform = Reform(self) if world.eras else None
         # Daily totals, read from the arrays the agents share (no loop over thousands of agents per day).
         self.datacollector = mesa.DataCollector(model_reporters={
             "backlog": lambda m: sum(m.ledger.load),
@@ -140,13 +148,15 @@ class GovernanceModel(mesa.Model):
         """Today's new work arrives: citizens' dossiers and complaints, top-down tasks, transfers."""
         day = self.today
         self.day_opened = self.calendar.day_start(day)
+        if self.reform is not None:
+            self.reform.open_day(day)
         dossiers, complaints = Citizen.raise_requests(self, day, self.rngs["arrivals"])
         batches = [self.router.route_dossiers(dossiers), self.router.route_complaints(complaints)]
         if self.pending_complaints:
             batches.append(self.router.route_complaints(self.pending_complaints))
             self.pending_complaints = {}
         batches.append(MunicipalDepartment.issue_tasks(self, day, self.rngs["tasks"]))
-        if self.world.n_districts:
+        if self.router.districts:
             batches.append(DistrictOffice.issue_tasks(self, day, self.rngs["tasks"]))
         batches = [b for b in batches if b]
         keys = dict.fromkeys(k for b in batches for k in b)  # dossiers carry more columns than the rest
@@ -157,15 +167,16 @@ class GovernanceModel(mesa.Model):
         self.router.deliver_due(day)
         # An officer in the middle of a file comes in to finish it: absences start on a free morning.
         draw = self.rngs["absences"].random(len(self.absent)) < self.cfg.officer.absence_rate
-        self.absent = draw & (np.asarray(self.in_service_since) < 0)
+        self.absent = draw & (np.asarray(self.in_service_since) < 0) & self.on_duty
         self.absent_today[:] = self.absent.tolist()
         new_dossiers = ids[batch["kind"] == DOSSIER]
         refiled = np.asarray(self.router.refiled_today, dtype=np.int64)
         self.router.refiled_today = []
         self.staff_the_counters(self.router.counter_hours(np.concatenate([new_dossiers, refiled])))
-        if day == 0:  # the first morning: every officer present looks for work, the others stay home
-            for officer in self.agents_by_type[Officer]:  # in the order they were made
+        if self.joining:  # the first morning (or a design's first): every new officer present looks for work
+            for officer in self.joining:  # in the order they were made
                 officer.take_next()
+            self.joining = []
         self.env.process(self.intake(ids, batch["arrival_t"]))
         if self.cfg.leaders.sign_off:
             present = self.rngs["leaders"].binomial(self.signers.astype(np.int64), 1.0 - self.cfg.officer.absence_rate)
@@ -236,7 +247,7 @@ class GovernanceModel(mesa.Model):
         if len(overdue):
             go, stay = Citizen.consider_escalation(self, overdue, self.rngs["reactions"])
             self.router.escalate(go, stay, day)
-        present = np.bincount(self.officer_desk[~self.absent], minlength=ledger.n_desks) * self.workday_hours
+        present = np.bincount(self.officer_desk[~self.absent & self.on_duty], minlength=ledger.n_desks) * self.workday_hours
         ledger.close_day(day, present)  # after escalations, so the day's snapshot agrees with the transit count
         self.datacollector.collect(self)
         self.today += 1

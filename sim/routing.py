@@ -33,23 +33,30 @@ from sim.world import COMMUNE, DEPARTMENT, DISTRICT
 class Router:
     def __init__(self, model):
         self.model, self.ledger = model, model.ledger
-        world, cat = model.world, model.world.catalogue
-        self.world, self.cat = world, cat
-        self.three_tier = world.cfg.tier.districts
-        self.parent = world.unit_parent
-        self.proc_dept = np.array([world.function_unit[fn] for fn in cat.proc_function], dtype=np.int32)
-        self.inspectorate = world.function_unit["inspectorate"]
-        chain = world.cfg.tier.escalation
-        self.next_level = {LEVEL[a]: LEVEL[b] for a, b in zip(chain, chain[1:])}
-        self.delay = world.cfg.calendar.transfer_delay_days
+        self.unit_kind = model.world.unit_kind   # of every unit of the run (both designs in a reform run)
+        self.parent = model.world.unit_parent
+        self.delay = model.world.cfg.calendar.transfer_delay_days
         self.inbox: dict[int, list[int]] = defaultdict(list)     # arriving at a unit, or back from a wait
         self.handback: dict[int, list[int]] = defaultdict(list)  # ready results, by appointment date
-        self.proc_deadline = cat.proc_deadline.tolist()
         self.refiled_today: list[int] = []  # dossiers brought back from supplementation this morning
         self.units = model.units
         self.open_complaints: set[int] = set()
         self.declined: set[int] = set()
         self.late_today: list[int] = []
+        eras = model.world.eras
+        self.enter_era(eras[0].world if eras else model.world, 0)
+
+    def enter_era(self, world, offset: int) -> None:
+        """Route by this design from now on: `world` is its own world, its units start at `offset`."""
+        cat = world.catalogue
+        self.world, self.cat, self.offset = world, cat, offset
+        self.three_tier = world.cfg.tier.districts
+        self.districts = world.n_districts > 0
+        self.proc_dept = np.array([world.function_unit[fn] + offset for fn in cat.proc_function], dtype=np.int32)
+        self.inspectorate = world.function_unit["inspectorate"] + offset
+        chain = world.cfg.tier.escalation
+        self.next_level = {LEVEL[a]: LEVEL[b] for a, b in zip(chain, chain[1:])}
+        self.proc_deadline = cat.proc_deadline.tolist()
         hours = world.hours.commune[: world.n_communes]
         self.task_mix = np.where(hours.sum(1, keepdims=True) > 0, hours / np.maximum(hours.sum(1, keepdims=True), 1e-12),
                                  1.0 / N_FIELDS)
@@ -92,7 +99,7 @@ class Router:
         ledger, cat = self.ledger, self.cat
         p = ledger.rtype[rids]
         unit = ledger.leg_unit[rids, 0]
-        field = np.where(self.world.unit_kind[unit] == DEPARTMENT, cat.proc_field[p], cat.desk_field)
+        field = np.where(self.unit_kind[unit] == DEPARTMENT, cat.proc_field[p], cat.desk_field)
         return np.bincount(unit * N_FIELDS + field, weights=cat.proc_desk_hours[p], minlength=ledger.n_desks)
 
     def at_counter(self, rid: int) -> bool:
@@ -131,12 +138,13 @@ class Router:
             if cat.task_origin[k] != origin or cat.task_rate[k] <= 0:
                 continue
             counts = rng.poisson(cat.task_rate[k] * per_day, size=n_c)
-            commune = np.repeat(np.arange(n_c), counts)
+            local = np.repeat(np.arange(n_c), counts)
+            commune = local + self.offset
             if cat.task_field[k] >= 0:
                 field = np.full(len(commune), cat.task_field[k])
             else:
                 u = rng.random(len(commune))
-                field = (u[:, None] > np.cumsum(self.task_mix[commune], axis=1)).sum(axis=1).clip(max=N_FIELDS - 1)
+                field = (u[:, None] > np.cumsum(self.task_mix[local], axis=1)).sum(axis=1).clip(max=N_FIELDS - 1)
             cx = model.draw_complexity(rng, len(commune))
             relay = self.three_tier and origin == "city"
             zeros = np.zeros(len(commune))
@@ -315,7 +323,7 @@ class Router:
         for rid in rids:
             rid = int(rid)
             here = int(ledger.leg_unit[rid, 0])
-            nxt = self.next_level.get(int(world.unit_kind[here]))
+            nxt = self.next_level.get(int(self.unit_kind[here]))
             if nxt is None:
                 self.declined.add(rid)
                 continue

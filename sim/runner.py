@@ -24,7 +24,7 @@ from sim.config import Config
 from sim.metrics import as_dates, config_hash, requests_table, summary, to_json, unit_daily_table
 from sim.model import GovernanceModel
 from sim.quotas import print_allocation
-from sim.world import build_world
+from sim.eras import build_run_world
 
 
 @dataclass
@@ -40,6 +40,8 @@ def resolved_yaml(cfg: Config) -> str:
     """The resolved config, without the run's own output settings (they do not change results)."""
     data = OmegaConf.to_container(OmegaConf.structured(cfg))
     data["run"] = {k: v for k, v in data["run"].items() if k not in ("out_dir", "progress", "report")}
+    if cfg.timeline.name == "steady":  # a steady run reads neither: its hash is the same as before timelines existed
+        data.pop("timeline"), data.pop("reform")
     return OmegaConf.to_yaml(data)
 
 
@@ -63,10 +65,12 @@ def run_scenario(cfg: Config, out_dir: str | Path | None = None, data_dir: str |
     if target is not None and (done := finished(target, digest)) is not None:
         return RunResult(summary=done, out_dir=target, skipped=True)
 
-    world = build_world(cfg, data_dir)
+    world = build_run_world(cfg, data_dir)
     if echo:
-        rule = cfg.quota.name if staffing_rule(cfg) == "same_budget" else "historical"
-        echo(print_allocation(world.quota_table, f"{cfg.tier.name}/{rule} staff allocation"))
+        for era in world.eras or [None]:
+            w = era.world if era else world
+            rule = w.cfg.quota.name if staffing_rule(w.cfg) == "same_budget" else "historical"
+            echo(print_allocation(w.quota_table, f"{w.cfg.tier.name}/{rule} staff allocation"))
     model = GovernanceModel(world)
     bar = None
     if progress:
@@ -159,3 +163,18 @@ def headline(result: dict) -> pd.DataFrame:
          f"{result['commune_utilisation_max']:.1%}"),
     ]
     return pd.DataFrame(rows, columns=["metric", "value"]).set_index("metric")
+
+
+def periods(result: dict) -> pd.DataFrame | None:
+    """Before and after the reform's switch (and calendar 2025), for a run that holds the reform."""
+    if "before_reform_on_time_rate" not in result:
+        return None
+    rows = [(f"before the switch (to {result['reform_date']})", f"{result['dossiers_resolved_before_reform']:,.0f}",
+             f"{result['before_reform_on_time_rate']:.1%}"),
+            (f"after the switch (from {result['reform_date']})", f"{result['dossiers_resolved_after_reform']:,.0f}",
+             f"{result['after_reform_on_time_rate']:.1%}")]
+    if "calendar_2025_on_time_rate" in result:
+        rows.append(("calendar 2025", "", f"{result['calendar_2025_on_time_rate']:.1%}"))
+    table = pd.DataFrame(rows, columns=["period", "dossiers handed back", "on time or early"]).set_index("period")
+    return table
+

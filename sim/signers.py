@@ -33,6 +33,8 @@ def commune_classes(population: np.ndarray, counts: dict[str, int]) -> np.ndarra
 def signers_per_unit(world) -> np.ndarray:
     """Signers at each unit of the world (at full scale): its leaders (World.leaders); a department adds
     division heads where the city-level dossiers it signs need them."""
+    if world.eras:  # a run holding the reform: each design's units, side by side
+        return np.concatenate([signers_per_unit(era.world) for era in world.eras])
     cfg, cat = world.cfg, world.catalogue
     ld = cfg.leaders
     out = world.leaders.astype(float).copy()

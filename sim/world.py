@@ -44,6 +44,8 @@ class World:
     n_communes: int
     n_districts: int
     hours: ExpectedHours
+    department_functions: dict[str, list[str]]  # department code -> the functions it serves
+    eras: list | None = None      # a run holding the reform: its designs (sim/eras.py); None: one design
     leaders: np.ndarray | None = None  # per unit, full scale: chair + vice-chairs (directors + deputies): they sign
     other_non_casework: np.ndarray | None = None  # per unit, full scale: other posts outside the queues (military)
 
@@ -174,7 +176,8 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
                  unit_parent=parent, staff=staff, allocation=allocation, quota_table=quota,
                  function_unit=function_unit, cohort_unit=cohort_unit, cohort_size=cohort_size,
                  cohort_urban=cohort_urban, cohort_demand=cohort_demand, population_total=population_total, n_communes=n_c, n_districts=n_d,
-                 hours=hours, leaders=leaders.astype(int), other_non_casework=other.astype(int))
+                 hours=hours, leaders=leaders.astype(int), other_non_casework=other.astype(int),
+                 department_functions={f"dept:{k}": list(fns) for k, fns in depts})
 
 
 def _same_budget(cfg: Config, communes: pd.DataFrame, hours: ExpectedHours, three: bool):

@@ -16,7 +16,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.config import Config, config_dir
 
-GROUPS = ("tier", "quota", "catalogue")  # groups every scenario picks one option of (not +experiment)
+GROUPS = ("tier", "quota", "catalogue", "timeline")  # groups every scenario picks one option of (not +experiment)
 
 
 def group_options() -> list[list[str]]:
@@ -76,7 +76,7 @@ def configs():
 
 
 def test_every_group_option_is_composed(configs):
-    assert len(configs) == 2 * 2 * 1 and all("tier=" in c for c in configs)
+    assert len(configs) == 2 * 2 * 1 * 2 and all("tier=" in c for c in configs)
 
 
 def test_one_home_for_each_default(configs):

@@ -88,6 +88,11 @@ def fig_backlog(ctx: Context) -> FigureResult:
         ax.plot(x, band["mean"], color=ctx.color(design), ls=ctx.dashes(design), lw=1.8, label=ctx.dl(design))
         ax.fill_between(x, band["lo"], band["hi"], color=ctx.color(design), alpha=0.18, lw=0)
         period[design], end[design] = band["mean"].mean(), band["mean"].iloc[-1]
+    if use_dates and "reform_date" in ctx.runs:  # runs that hold the reform: mark the switch
+        for when in sorted(ctx.runs["reform_date"].dropna().unique()):
+            ax.axvline(pd.to_datetime(when), color="0.3", ls=":", lw=1.2)
+            ax.annotate(ctx.L("backlog.switch"), (pd.to_datetime(when), 0.0), xycoords=("data", "axes fraction"),
+                        xytext=(4, 4), textcoords="offset points", ha="left", va="bottom", fontsize=8, color="0.3")
     if use_dates:
         date_axis(ax, ctx.lang)
     ax.set(title=res.title, xlabel=ctx.L("backlog.x" if use_dates else "backlog.x_day"), ylabel=ctx.L("backlog.y"))
