@@ -127,8 +127,9 @@ def tiny_sweep(tmp_path_factory):
     root = tmp_path_factory.mktemp("dash_sweep")
     for tier, quota in DESIGNS:
         for seed in (0, 1):
+            # Three tiers under the same budget, so that the quota names the design (three_tier/uniform).
             cfg = compose([f"tier={tier}", f"quota={quota}", f"run.seed={seed}", "run.days=10",
-                           f"run.communes={COMMUNES}", "run.progress=false"])
+                           f"run.communes={COMMUNES}", "run.progress=false", "tier.staffing=same_budget"])
             run_scenario(cfg, out_dir=root / f"{tier}-{quota}-seed{seed}")
     govsim_report(root, figures=())
     return root
