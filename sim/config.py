@@ -23,7 +23,8 @@ FIELDS = (
     "economy",
 )
 TIERS = ("three_tier", "two_tier")
-QUOTAS = ("uniform", "area_grouped")
+QUOTAS = ("uniform", "area_grouped", "from_file")
+OBJECTIVES = ("max_backlog", "late_share", "worst_on_time")
 LEVELS = ("commune", "district", "city")
 
 
@@ -118,6 +119,8 @@ class QuotaConfig:
     bands: List[float] = dc_field(default_factory=list)
     area_hours_per_km2: float = 0.0
     overrides: List[str] = dc_field(default_factory=list)  # "CODE=officers" entries
+    file: str = ""   # from_file: a saved allocation (CSV or Parquet: commune, field, officers)
+    label: str = ""  # from_file: a name for the allocation (reports tell allocations apart by it)
 
 
 @dataclass
@@ -162,6 +165,30 @@ class CatalogueConfig:
 
 
 @dataclass
+class OptimiseConfig:
+    """govsim-optimise (sim/optimise): objective, constraints, and the two stages' settings."""
+
+    objective: str = "max_backlog"
+    floor: int = -1                 # officers per commune at least; -1: quota.floor_per_commune
+    min_per_field: int = 1
+    max_change: int = -1            # posts a commune may gain or lose against uniform; -1: no limit
+    class_iii: List[str] = dc_field(default_factory=list)  # communes of class III (one vice-chair)
+    simulate: bool = True
+    seeds: List[int] = dc_field(default_factory=lambda: [100, 101, 102])
+    sim_years: float = 16.0
+    candidates: int = 2
+    move: int = 4
+    eval_seeds: List[int] = dc_field(default_factory=lambda: [0, 1, 2, 3, 4])
+    evaluate: bool = True
+    n_jobs: int = 2
+    launcher: str = "joblib"        # joblib | ray
+    rule_groups: int = 4
+    target_on_time: float = -1.0    # > 0: minimal-budget mode
+    confirm: bool = False           # minimal-budget mode: confirm the budget by simulation
+    out_dir: str = ""               # empty: results/optimise/<tier>-<objective>
+
+
+@dataclass
 class Config:
     run: RunConfig = dc_field(default_factory=RunConfig)
     demand: DemandConfig = dc_field(default_factory=DemandConfig)
@@ -172,6 +199,7 @@ class Config:
     tier: TierConfig = dc_field(default_factory=TierConfig)
     quota: QuotaConfig = dc_field(default_factory=QuotaConfig)
     catalogue: CatalogueConfig = dc_field(default_factory=CatalogueConfig)
+    optimise: OptimiseConfig = dc_field(default_factory=OptimiseConfig)
 
 
 ConfigStore.instance().store(name="schema", node=Config)
@@ -284,6 +312,10 @@ def validate(cfg: DictConfig | Config) -> Config:
         code, _, n = str(entry).partition("=")
         _check(n.strip().isdigit(), f"quota.overrides entry {entry!r} must be CODE=officers, a whole number >= 0")
 
+    _check(q.name != "from_file" or bool(str(q.file).strip()),
+           "quota=from_file needs quota.file=PATH (a saved allocation: CSV or Parquet)")
+    _validate_optimise(c.optimise)
+
     cat = c.catalogue
     # Every step of work takes time (the clock's wake-ups rely on it: see sim/clock.py).
     _check(len(cat.procedures) > 0, "catalogue.procedures is empty")
@@ -311,6 +343,24 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(task.effort_hours > 0, f"task {task.name}: effort_hours must be > 0")
         _check(task.per_commune_per_year.get(t.name, 0) >= 0, f"task {task.name}: rate must be >= 0")
     return c
+
+
+def _validate_optimise(o: OptimiseConfig) -> None:
+    _check(o.objective in OBJECTIVES, f"unknown optimise.objective {o.objective!r} (choose from {', '.join(OBJECTIVES)})")
+    for name in ("floor", "max_change"):
+        v = getattr(o, name)
+        _check(_is_int(v) and v >= -1, f"optimise.{name} must be a whole number >= 0 (or -1: none), got {v}")
+    _check(_is_int(o.min_per_field) and o.min_per_field >= 0, "optimise.min_per_field must be a whole number >= 0")
+    _check(len(o.seeds) >= 2 and all(_is_int(s) and s >= 0 for s in o.seeds),
+           "optimise.seeds must list at least two whole numbers >= 0 (a CI needs two seeds)")
+    _check(all(_is_int(s) and s >= 0 for s in o.eval_seeds), "optimise.eval_seeds must be whole numbers >= 0")
+    _check(o.sim_years >= 0, f"optimise.sim_years must be >= 0, got {o.sim_years}")
+    _check(_is_int(o.candidates) and o.candidates >= 1, "optimise.candidates must be a whole number >= 1")
+    _check(_is_int(o.move) and o.move >= 1, "optimise.move must be a whole number >= 1")
+    _check(_is_int(o.n_jobs) and o.n_jobs >= 1, "optimise.n_jobs must be a whole number >= 1")
+    _check(o.launcher in ("joblib", "ray"), f"optimise.launcher must be joblib or ray, got {o.launcher!r}")
+    _check(_is_int(o.rule_groups) and 2 <= o.rule_groups <= 6, "optimise.rule_groups must be 2 to 6")
+    _check(o.target_on_time < 1, f"optimise.target_on_time must be < 1 (or <= 0: off), got {o.target_on_time}")
 
 
 # ---------------------------------------------------------------- composing from Python

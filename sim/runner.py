@@ -40,6 +40,7 @@ def resolved_yaml(cfg: Config) -> str:
     """The resolved config, without the run's own output settings (they do not change results)."""
     data = OmegaConf.to_container(OmegaConf.structured(cfg))
     data["run"] = {k: v for k, v in data["run"].items() if k not in ("out_dir", "progress", "report")}
+    data.pop("optimise", None)  # govsim-optimise's settings do not change a run
     return OmegaConf.to_yaml(data)
 
 
