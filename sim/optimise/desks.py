@@ -147,9 +147,9 @@ def build_problem(cfg: Config, uniform_world: World | None = None) -> Problem:
                    uniform=uniform)
 
 
-def allocation_frame(p: Problem, casework: np.ndarray) -> pd.DataFrame:
+def allocation_frame(p: Problem, casework: np.ndarray, non_casework: np.ndarray | None = None) -> pd.DataFrame:
     """Long table: commune, field, officers (casework per field, plus a non_casework row per commune)."""
     fields = [*FIELDS, "non_casework"]
-    values = np.column_stack([casework, p.non_casework])
+    values = np.column_stack([casework, p.non_casework if non_casework is None else non_casework])
     return pd.DataFrame({"commune": np.repeat(p.codes, len(fields)), "field": np.tile(fields, p.n),
                          "officers": values.ravel().astype(int)})
