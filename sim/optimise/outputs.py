@@ -8,6 +8,7 @@
   communes.csv                posts per commune under each allocation, and the optimum's change vs uniform
   comparison.csv              per allocation and metric: mean and 95% CI over eval seeds, paired diff vs uniform
   search.csv                  the simulation stage's rounds
+  optimise.json               objective values, wall seconds per stage, runs and simulated years
   officers_vs_population_{en,vi}.{png,svg,pdf}
   report.md
 """
@@ -136,6 +137,14 @@ def write_all(r: Result, out: Path, budget_section: str = "") -> list[Path]:
     if r.search is not None and r.search.rounds:
         pd.DataFrame([vars(x) for x in r.search.rounds]).to_csv(out / "search.csv", index=False)
         paths.append(out / "search.csv")
+    s = r.search
+    info = {"objective": r.cfg.optimise.objective, "analytic": r.analytic, "seconds": r.seconds,
+            "search_runs": s.runs if s else 0, "search_years": s.years if s else 0.0,
+            "evaluation_runs": sum(len(v) for v in r.evaluation.values()),
+            "evaluation_years": sum(len(v) for v in r.evaluation.values()) * r.cfg.run.days / 365.0,
+            "rule": r.rule["text"]["en"], "rule_gain_kept": r.rule["gain_kept"]}
+    (out / "optimise.json").write_text(json.dumps(info, indent=2) + "\n")
+    paths.append(out / "optimise.json")
     totals = {n: r.totals(n) for n in ("uniform", "area_grouped", "optimum", "rule") if n in r.casework}
     for lang in ("en", "vi"):
         paths += draw(out, r.problem.population, totals, r.cfg.optimise.objective, lang)

@@ -13,6 +13,7 @@ exceed `optimise.sim_years` simulated years.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,11 +65,14 @@ class Evaluator:
         self.years_per_run = cfg.run.days / 365.0
 
     def save(self, casework, label: str) -> Path:
-        """Write an allocation (casework array, or (casework, non_casework)) for quota=from_file."""
-        path = self.workdir / "allocations" / f"{label}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write an allocation (casework array, or (casework, non_casework)) for quota=from_file. The name
+        carries a digest of the content: a run's config names the file, not what is in it, so a folder is
+        reused only for the very same allocation."""
         x, nc = casework if isinstance(casework, tuple) else (casework, None)
-        allocation_frame(self.p, x, nc).to_csv(path, index=False)
+        text = allocation_frame(self.p, x, nc).to_csv(index=False)
+        path = self.workdir / "allocations" / f"{label}-{hashlib.sha256(text.encode()).hexdigest()[:10]}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
         return path
 
     def evaluate(self, allocations: dict, seeds: list[int]) -> dict[str, list[dict]]:
@@ -76,7 +80,7 @@ class Evaluator:
         for label, casework in allocations.items():
             file = self.save(casework, label)
             for s in seeds:
-                jobs.append((run_config(self.cfg, file, label, s), str(self.workdir / "runs" / label / f"seed{s}")))
+                jobs.append((run_config(self.cfg, file, label, s), str(self.workdir / "runs" / file.stem / f"seed{s}")))
                 keys.append(label)
 
         def done(i, _res):
@@ -152,6 +156,8 @@ def search(cfg: Config, p: Problem, start: np.ndarray, ev: Evaluator, on_round=N
     current_scores = scores(res, o.objective)
     result = SearchResult(casework=current, score=current_scores, start_score=current_scores)
     communes = commune_frame(res)
+    if on_round:
+        on_round(float(current_scores.mean()))
     step = o.move
     k = 0
     while ev.runs + o.candidates * len(seeds) <= max_runs:
