@@ -25,7 +25,7 @@ def toy(load, budget, floor=0, cap=None, min_per_field=1, mu=None, non_casework=
     n, k = load.shape
     return Problem(codes=[f"C{i}" for i in range(n)], names=[f"C{i}" for i in range(n)],
                    population=1000 * load.sum(axis=1), area_km2=np.ones(n), load=load,
-                   mu=np.full((n, k), 4.0) if mu is None else np.asarray(mu, dtype=float),
+                   mu=np.full((n, k), 4.0) if mu is None else np.asarray(mu, dtype=float), scv=np.full((n, k), 3.0),
                    dossier_rate=4.0 * load, deadline=np.tile([0.5, 3.0], (k, 1)),
                    deadline_share=np.tile([0.6, 0.4], (k, 1)), horizon_days=250.0, season=np.ones(12),
                    budget=budget, non_casework=np.full(n, non_casework), floor=np.full(n, floor),

@@ -57,7 +57,7 @@ def desk_terms(p: Problem, objective: str, c_max: int | None = None) -> np.ndarr
     backlog = late = 0.0
     for s, w in zip(factors, weights):
         b, lt = desk_curves(s * p.load.ravel(), p.mu.ravel(), p.deadline, p.deadline_share, field,
-                            p.horizon_days, c_max)
+                            p.horizon_days, c_max, p.scv)
         backlog, late = backlog + w * b, late + w * lt
     if objective == "max_backlog":
         return backlog

@@ -34,6 +34,7 @@ class Problem:
     area_km2: np.ndarray
     load: np.ndarray          # offered load a = work hours / officer hours (officers kept busy)
     mu: np.ndarray            # requests one officer completes per working day
+    scv: np.ndarray           # squared coefficient of variation of a request's effort at the desk
     dossier_rate: np.ndarray  # dossiers per working day (weights of the on-time objectives)
     deadline: np.ndarray      # (N_FIELDS, K): the dossiers' time allowed, in working days
     deadline_share: np.ndarray  # (N_FIELDS, K): share of the field's dossiers with that allowance
@@ -104,17 +105,27 @@ def build_problem(cfg: Config, uniform_world: World | None = None) -> Problem:
     dossier_counts = np.zeros((n, N_FIELDS))
     for p in np.flatnonzero(local):
         dossier_counts[:, cat.proc_field[p]] += dossiers * cat.proc_prob[p]
+    # ... and the second moment of their efforts: a desk mixing 0.15-hour copies with 16-hour complaints
+    # waits far longer than an exponential one (Allen-Cunneen factor, sim/optimise/queueing.py).
+    cv2 = 1.0 + cfg.officer.effort_cv ** 2
     counts = dossier_counts.copy()
+    second = np.zeros((n, N_FIELDS))
+    for p in np.flatnonzero(local):
+        e = cat.proc_effort[p] * (1 + cat.proc_consult_prob[p] * cat.proc_final_share[p])
+        second[:, cat.proc_field[p]] += dossiers * cat.proc_prob[p] * cv2 * e * e
     letters = cfg.complaints.letters_per_year * share
     for k in np.flatnonzero(cat.complaint_level == LEVEL["commune"]):
         counts[:, cat.complaint_field[k]] += letters * cat.complaint_prob[k]
+        second[:, cat.complaint_field[k]] += letters * cat.complaint_prob[k] * cv2 * cat.complaint_effort[k] ** 2
     hours = w.hours.commune
     any_mix = hours.sum(axis=0) / max(hours.sum(), 1e-12)
     for k in range(len(cat.task_names)):
         mix = np.eye(N_FIELDS)[cat.task_field[k]] if cat.task_field[k] >= 0 else any_mix
         counts += cat.task_rate[k] * mix
+        second += cat.task_rate[k] * mix * cv2 * cat.task_effort[k] ** 2
     counts = np.maximum(counts, 1e-9)
     mean_effort = np.where(hours > 0, hours / counts, 1.0)
+    scv = np.where(hours > 0, second / counts / mean_effort ** 2 - 1.0, 1.0)
 
     # Time allowed per dossier class: its deadline plus the rest of the filing day, less its own service.
     K = max(int(np.bincount(cat.proc_field[local], minlength=N_FIELDS).max()), 1)
@@ -138,7 +149,7 @@ def build_problem(cfg: Config, uniform_world: World | None = None) -> Problem:
         lower_total = np.maximum(lower_total, uniform_total - o.max_change)
     return Problem(codes=codes, names=q["unit_name"].astype(str).tolist(),
                    population=q["population"].to_numpy(dtype=float), area_km2=q["area_km2"].to_numpy(dtype=float),
-                   load=hours / year / officer_hours, mu=officer_hours / mean_effort,
+                   load=hours / year / officer_hours, mu=officer_hours / mean_effort, scv=scv,
                    dossier_rate=dossier_counts / year, deadline=deadline, deadline_share=dshare,
                    horizon_days=float(horizon),
                    season=np.asarray(cfg.demand.seasonality, dtype=float) / np.mean(cfg.demand.seasonality),
