@@ -48,7 +48,7 @@ def draw(out: Path, population: np.ndarray, totals: dict[str, np.ndarray], objec
         format_axis(ax, lang, "both")
         ax.legend(loc="upper left", fontsize="small")
         budget = int(next(iter(totals.values())).sum())
-        fig.text(0.01, 0.005, t["note"].format(n=len(population), budget=fmt_num(budget, lang, 0),
-                                               objective=OBJECTIVE_TEXT[lang][objective]),
-                 fontsize=8, color="0.35", ha="left", va="bottom")
+        ax.text(0.99, 0.02, t["note"].format(n=len(population), budget=fmt_num(budget, lang, 0),
+                                             objective=OBJECTIVE_TEXT[lang][objective]),
+                transform=ax.transAxes, fontsize=8, color="0.35", ha="right", va="bottom")
         return save(fig, out, f"officers_vs_population_{lang}")

@@ -14,7 +14,7 @@ OBJECTIVE = {"max_backlog": "the largest commune backlog (requests open, mean ov
 
 def _table(df: pd.DataFrame) -> str:
     cols = list(df.columns)
-    out = ["| " + " | ".join(cols) + " |", "|" + "|".join(":---" if df[c].dtype == object else "---:" for c in cols) + "|"]
+    out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(df[c]) else ":---" for c in cols) + "|"]
     for row in df.itertuples(index=False):
         out.append("| " + " | ".join(f"{v:,.0f}" if isinstance(v, (int, np.integer)) else
                                      f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row) + " |")
@@ -66,6 +66,14 @@ def report_markdown(r: Result, communes: pd.DataFrame, comp: pd.DataFrame | None
     else:
         lines += [f"Means over eval seeds {list(o.eval_seeds)} with 95% t-intervals, full scale, "
                   f"{cfg.run.days} days ({r.seconds.get('evaluate', 0) / 60:.1f} min).", "", comparison_markdown(comp)]
+        m = comp[comp["metric"] == o.objective].set_index("allocation")["mean"]
+        sign = -1.0 if o.objective == "worst_on_time" else 1.0
+        if {"uniform", "optimum", "rule"} <= set(m.index):
+            from sim.optimise.rule import gain_kept
+
+            kept = gain_kept(sign * m["uniform"], sign * m["optimum"], sign * m["rule"])
+            lines += ["", f"In these runs the rule keeps {100 * kept:.1f}% of the optimum's gain over uniform on "
+                          f"`{o.objective}`."]
     gain, lose = gainers_losers(communes)
     field_change = {f: int(r.casework["optimum"][:, j].sum() - r.casework["uniform"][:, j].sum())
                     for j, f in enumerate(FIELDS)}

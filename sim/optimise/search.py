@@ -8,12 +8,13 @@ rate) or, for the city's late share, with the most late dossiers: from a donor's
 per officer to the receiver's field with the most. The best candidate is kept when it improves the objective
 by more than its 95% CI over the seeds (the paired difference's upper bound is below zero); when no move
 does, the move is halved, and the search stops at one officer. It also stops when the next round would
-exceed `optimise.sim_years` simulated years.
+exceed `optimise.sim_years` simulated years (or, if set, end past `optimise.max_minutes` of wall time).
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,6 +148,7 @@ def propose(p: Problem, casework: np.ndarray, communes: pd.DataFrame, objective:
 
 def search(cfg: Config, p: Problem, start: np.ndarray, ev: Evaluator, on_round=None) -> SearchResult:
     o = cfg.optimise
+    started = time.perf_counter()
     seeds = list(o.seeds)
     max_runs = int(np.floor(o.sim_years / ev.years_per_run + 1e-9))
     if max_runs < len(seeds):
@@ -160,7 +162,11 @@ def search(cfg: Config, p: Problem, start: np.ndarray, ev: Evaluator, on_round=N
         on_round(float(current_scores.mean()))
     step = o.move
     k = 0
+    last = 0.0
     while ev.runs + o.candidates * len(seeds) <= max_runs:
+        if o.max_minutes > 0 and time.perf_counter() - started + last > 60 * o.max_minutes:
+            break
+        t_round = time.perf_counter()
         k += 1
         cands = propose(p, current, communes, o.objective, step, o.candidates)
         if not cands:
@@ -184,6 +190,7 @@ def search(cfg: Config, p: Problem, start: np.ndarray, ev: Evaluator, on_round=N
             break
         if on_round:
             on_round(float(current_scores.mean()))
+        last = time.perf_counter() - t_round
     result.casework, result.score = current, current_scores
     result.runs, result.years = ev.runs, ev.runs * ev.years_per_run
     return result
