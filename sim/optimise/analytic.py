@@ -186,6 +186,20 @@ def split_fields(p: Problem, totals: np.ndarray, objective: str, cv: Curves | No
     return x
 
 
+def commune_curves(p: Problem, cv: Curves, t_max: int) -> np.ndarray:
+    """(n, t_max + 1): each commune's value with t casework officers split as its workload asks (inf below
+    the minimum per field)."""
+    n, k = p.load.shape
+    out = np.full((n, t_max + 1), np.inf)
+    for c in range(n):
+        row = np.full(k, p.min_per_field, dtype=int)
+        d = np.arange(c * k, (c + 1) * k)
+        for t in range(int(row.sum()), t_max + 1):
+            out[c, t] = float(cv.at(d, row).sum())
+            row[_best_field(cv, c, row)] += 1
+    return out
+
+
 def on_time_by_commune(p: Problem, casework: np.ndarray, cv: Curves | None = None) -> np.ndarray:
     """Analytic on-time share of each commune's dossiers."""
     cv = cv or curves(p, "worst_on_time")

@@ -24,7 +24,11 @@ def default_out(cfg: Config) -> Path:
 
 
 def fit_rules(p, objective: str, optimum_totals: np.ndarray, cv, su: float, so: float, max_groups: int):
-    rules = [fit_linear(p, optimum_totals)] + [fit_groups(p, optimum_totals, k) for k in range(3, max(3, max_groups) + 1)]
+    t_max = int(optimum_totals.max() * 1.5) + 10
+    cc = analytic.commune_curves(p, cv, t_max)
+    minimax = objective in analytic.MINIMAX
+    rules = [fit_linear(p, optimum_totals)] + [fit_groups(p, optimum_totals, k, cc, minimax)
+                                               for k in range(3, max(3, max_groups) + 1)]
     rows = []
     for rule in rules:
         x = analytic.split_fields(p, rule.totals, objective, cv)

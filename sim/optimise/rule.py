@@ -5,9 +5,11 @@ Two forms, both spending exactly the budget:
     which keeps the optimum's total; the area term is dropped when its fitted sign is negative). Slopes are
     rounded to what a decree would write; the base then takes up the budget, and rounding to whole posts
     goes by largest remainder;
-  - `groups`: 2-6 population groups with one number of posts each (contiguous groups in population
-    order that fit the optimum best, bounds rounded to 5.000 residents); posts left by rounding go one
-    each to the most populous communes, as today's uniform rule does [R26 L551].
+  - `groups`: 3-6 population groups with one number of posts each (contiguous groups in population
+    order that fit the optimum best, bounds rounded to 5.000 residents); each group's number is chosen for
+    the objective (greedily, from the communes' analytic value curves: for minimax objectives the group of
+    the worst commune goes up first), posts left by rounding go one each to the most populous communes, as
+    today's uniform rule does [R26 L551].
 Each commune then splits its posts over fields as its workload asks (`analytic.split_fields`). Both
 results are clipped to the floors and caps, with the difference taken from / given to the communes
 furthest from the optimum.
@@ -107,7 +109,38 @@ def _segments(values: np.ndarray, k: int) -> list[int]:
     return sorted(bounds)[:-1]
 
 
-def fit_groups(p: Problem, optimum: np.ndarray, k: int) -> Rule:
+def _group_posts(p: Problem, group: np.ndarray, counts: np.ndarray, curves: np.ndarray, minimax: bool) -> np.ndarray:
+    """Posts per group that minimise the objective, greedily: start at the groups' floors, then add a post
+    to every commune of the group holding the worst commune (minimax) or of the group where a post lowers
+    the sum most per post spent, while the budget allows. curves[c, t]: commune c's value with t casework."""
+    k = len(counts)
+    low = np.maximum(p.floor, p.non_casework + p.lower())
+    per = np.array([low[group == g].max() if counts[g] else 0 for g in range(k)], dtype=int)
+    t_max = curves.shape[1] - 1
+
+    def value(t_total):  # each commune's value with t_total posts
+        t = np.clip(t_total - p.non_casework, 0, t_max)
+        return curves[np.arange(p.n), t]
+
+    while True:
+        left = p.budget - int((per * counts).sum())
+        now, nxt = value(per[group]), value(per[group] + 1)
+        if minimax:
+            g = int(group[np.argmax(now)])
+            if counts[g] > left or now.max() - nxt[np.argmax(now)] <= 0:
+                break
+        else:
+            gain = np.array([(now - nxt)[group == g].sum() / max(counts[g], 1) for g in range(k)])
+            gain[(counts == 0) | (counts > left)] = -np.inf
+            g = int(np.argmax(gain))
+            if not np.isfinite(gain[g]) or gain[g] <= 0:
+                break
+        per[g] += 1
+    return per
+
+
+def fit_groups(p: Problem, optimum: np.ndarray, k: int, curves: np.ndarray | None = None,
+               minimax: bool = False) -> Rule:
     order = np.argsort(p.population, kind="stable")
     cuts = _segments(optimum[order].astype(float), k)
     pops = p.population[order]
@@ -116,9 +149,11 @@ def fit_groups(p: Problem, optimum: np.ndarray, k: int) -> Rule:
     k = len(edges) + 1
     means = np.array([optimum[group == g].mean() if (group == g).any() else 0.0 for g in range(k)])
     counts = np.bincount(group, minlength=k)
-    # Whole posts per group, as close to the optimum's means as the budget allows.
-    per = np.floor(means).astype(int)
-    while True:
+    if curves is not None:  # the posts per group that serve the objective best
+        per = _group_posts(p, group, counts, curves, minimax)
+    else:  # whole posts per group, as close to the optimum's means as the budget allows
+        per = np.floor(means).astype(int)
+    while True:  # spend what is left on whole groups, nearest the optimum's means first
         fits = (counts > 0) & (int((per * counts).sum()) + counts <= p.budget)
         if not fits.any():
             break
