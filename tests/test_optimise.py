@@ -163,8 +163,8 @@ def test_from_file_runs_the_optimisers_csv(tmp_path, hanoi):
     assert w.quota_table["officers"].sum() == 9251
 
 
-def _bad(tmp_path, edit) -> str:
-    frame = allocation_frame(build_problem(compose([])), build_problem(compose([])).uniform)
+def _bad(tmp_path, edit, hanoi) -> str:
+    frame = allocation_frame(hanoi, hanoi.uniform)
     path = tmp_path / "bad.csv"
     text = edit(frame)
     if isinstance(text, pd.DataFrame):
@@ -186,9 +186,9 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_a_bad_allocation_file_stops_with_one_line(case, tmp_path):
+def test_a_bad_allocation_file_stops_with_one_line(case, tmp_path, hanoi):
     edit, expected = BAD_FILES[case]
-    path = _bad(tmp_path, edit)
+    path = _bad(tmp_path, edit, hanoi)
     if case == "corrupt parquet":
         (tmp_path / "bad.parquet").write_bytes(edit(None))
         path = str(tmp_path / "bad.parquet")
@@ -215,7 +215,7 @@ def test_cli_errors_are_one_line(argv, expected, tmp_path):
 def test_the_whole_pipeline_on_three_small_communes(tmp_path):
     from sim.optimise.pipeline import optimise_quota
 
-    cfg = compose(["run.communes=['09661','09700','09562']", "run.days=10", "optimise.sim_years=0.12", "optimise.candidates=1",
+    cfg = compose(["run.communes=['09661','09700','09562']", "run.days=5", "optimise.sim_years=0.06", "optimise.candidates=1",
                    "optimise.seeds=[100,101]", "optimise.eval_seeds=[0]", "optimise.n_jobs=1", "optimise.move=1"])
     result = optimise_quota(cfg, tmp_path, echo=lambda *_: None)
     for name in ("allocation.parquet", "allocation.csv", "rule_allocation.csv", "rule.json", "comparison.csv",
