@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import FIELDS, Config, QuotaConfig
+from sim.config import FIELDS, Config
 from sim.optimise.desks import Problem, allocation_frame
 from sim.optimise.outcomes import commune_frame, paired, scores
 from sim.optimise.parallel import run_all
