@@ -66,7 +66,8 @@ def run(cfg: DictConfig) -> None:
 
                 comp = comparison(result)
                 m = comp[comp["metric"] == scenario.optimise.objective].set_index("allocation")
-                print(m[["n", "mean", "ci_low", "ci_high", "diff_vs_uniform", "diff_ci_low", "diff_ci_high"]]
+                print(m[["n", "mean", "ci_low", "ci_high", "diff_vs_uniform", "diff_vs_area_grouped",
+                         "diff_vs_area_grouped_ci_low", "diff_vs_area_grouped_ci_high"]]
                       .to_string(float_format=lambda v: f"{v:.4g}"))
     except ConfigError as exc:
         fail(str(exc))

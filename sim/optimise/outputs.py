@@ -73,17 +73,22 @@ def commune_table(r: Result) -> pd.DataFrame:
 
 
 def comparison(r: Result) -> pd.DataFrame:
+    """Per allocation and metric: mean and 95% CI over the eval seeds, and paired differences (same seeds)
+    against uniform and against area_grouped."""
+    def series(name, m):
+        return pd.Series({o["seed"]: o[m] for o in r.evaluation.get(name, [])}, dtype=float)
+
     rows = []
-    base = {m: pd.Series({o["seed"]: o[m] for o in r.evaluation.get("uniform", [])}) for m in METRICS}
     for name in NAMES:
-        outs = r.evaluation.get(name, [])
         for m in METRICS:
-            vals = pd.Series({o["seed"]: o[m] for o in outs}, dtype=float)
+            vals = series(name, m)
             n, mean, lo, hi = mean_ci(vals.to_numpy()) if len(vals) else (0, np.nan, np.nan, np.nan)
-            d, dlo, dhi = paired(vals, base[m]) if len(vals) and name != "uniform" else (np.nan,) * 3
-            rows.append({"allocation": name, "metric": m, "n": n, "mean": mean, "ci_low": lo, "ci_high": hi,
-                         "diff_vs_uniform": d, "diff_ci_low": dlo, "diff_ci_high": dhi,
-                         "analytic_score": r.analytic.get(name, np.nan) if m == r.cfg.optimise.objective else np.nan})
+            row = {"allocation": name, "metric": m, "n": n, "mean": mean, "ci_low": lo, "ci_high": hi}
+            for base, col in (("uniform", "diff_vs_uniform"), ("area_grouped", "diff_vs_area_grouped")):
+                d = paired(vals, series(base, m)) if len(vals) and name != base else (np.nan,) * 3
+                row.update({col: d[0], f"{col}_ci_low": d[1], f"{col}_ci_high": d[2]})
+            row["analytic_score"] = r.analytic.get(name, np.nan) if m == r.cfg.optimise.objective else np.nan
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -107,11 +112,13 @@ def comparison_markdown(comp: pd.DataFrame) -> str:
     for m in METRICS:
         sub = comp[comp["metric"] == m].set_index("allocation")
         lines.append(f"| {m} | " + " | ".join(_cell(*sub.loc[n, ["mean", "ci_low", "ci_high"]], m) for n in names) + " |")
-    lines += ["", "Paired difference against uniform (same seeds), 95% CI:", "", head]
-    for m in METRICS:
-        sub = comp[comp["metric"] == m].set_index("allocation")
-        lines.append(f"| {m} | " + " | ".join(
-            _cell(*sub.loc[n, ["diff_vs_uniform", "diff_ci_low", "diff_ci_high"]], m, signed=True) for n in names) + " |")
+    for base in ("uniform", "area_grouped"):
+        col = f"diff_vs_{base}"
+        lines += ["", f"Paired difference against {base} (same seeds), 95% CI:", "", head]
+        for m in METRICS:
+            sub = comp[comp["metric"] == m].set_index("allocation")
+            lines.append(f"| {m} | " + " | ".join(
+                _cell(*sub.loc[n, [col, f"{col}_ci_low", f"{col}_ci_high"]], m, signed=True) for n in names) + " |")
     return "\n".join(lines)
 
 
