@@ -175,7 +175,7 @@ class OptimiseConfig:
     class_iii: List[str] = dc_field(default_factory=list)  # communes of class III (one vice-chair)
     simulate: bool = True
     seeds: List[int] = dc_field(default_factory=lambda: [100, 101, 102])
-    sim_years: float = 30.0
+    sim_years: float = 21.0
     max_minutes: float = -1.0       # > 0: also stop the search before a round would end past this wall time
     candidates: int = 2
     move: int = 4
