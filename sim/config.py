@@ -25,7 +25,8 @@ FIELDS = (
 TIERS = ("three_tier", "two_tier")
 STAFFING = ("historical", "same_budget")
 COMMUNE_CLASSES = ("I", "II", "III")
-QUOTAS = ("uniform", "area_grouped")
+QUOTAS = ("uniform", "area_grouped", "from_file")
+OBJECTIVES = ("max_backlog", "late_share", "worst_on_time")
 LEVELS = ("commune", "district", "city")
 DISCIPLINES = ("due_date", "fifo")
 TIMELINES = ("steady", "reform_2025")
@@ -185,6 +186,8 @@ class QuotaConfig:
     bands: List[float] = MISSING
     area_hours_per_km2: float = MISSING
     overrides: List[str] = MISSING  # "CODE=officers" entries
+    file: str = MISSING   # from_file: a saved allocation (CSV or Parquet: commune, field, officers)
+    label: str = MISSING  # from_file: a name for the allocation (reports tell allocations apart by it)
 
 
 @dataclass
@@ -259,6 +262,31 @@ class ReformConfig:
 
 
 @dataclass
+class OptimiseConfig:
+    """govsim-optimise (sim/optimise): objective, constraints, and the two stages' settings."""
+
+    objective: str = MISSING
+    floor: int = MISSING                 # officers per commune at least; -1: quota.floor_per_commune
+    min_per_field: int = MISSING
+    max_change: int = MISSING            # posts a commune may gain or lose against uniform; -1: no limit
+    class_iii: List[str] = MISSING  # communes of class III (one vice-chair)
+    simulate: bool = MISSING
+    seeds: List[int] = MISSING
+    sim_years: float = MISSING
+    max_minutes: float = MISSING       # > 0: also stop the search before a round would end past this wall time
+    candidates: int = MISSING
+    move: int = MISSING
+    eval_seeds: List[int] = MISSING
+    evaluate: bool = MISSING
+    n_jobs: int = MISSING
+    launcher: str = MISSING        # joblib | ray
+    rule_groups: int = MISSING
+    target_on_time: float = MISSING    # > 0: minimal-budget mode
+    confirm: bool = MISSING           # minimal-budget mode: confirm the budget by simulation
+    out_dir: str = MISSING               # empty: results/optimise/<tier>-<objective>
+
+
+@dataclass
 class Config:
     run: RunConfig = dc_field(default_factory=RunConfig)
     demand: DemandConfig = dc_field(default_factory=DemandConfig)
@@ -273,6 +301,7 @@ class Config:
     catalogue: CatalogueConfig = dc_field(default_factory=CatalogueConfig)
     timeline: TimelineConfig = dc_field(default_factory=TimelineConfig)
     reform: ReformConfig = dc_field(default_factory=ReformConfig)
+    optimise: OptimiseConfig = dc_field(default_factory=OptimiseConfig)
 
 
 ConfigStore.instance().store(name="schema", node=Config)
@@ -426,6 +455,10 @@ def validate(cfg: DictConfig | Config) -> Config:
         code, _, n = str(entry).partition("=")
         _check(n.strip().isdigit(), f"quota.overrides entry {entry!r} must be CODE=officers, a whole number >= 0")
 
+    _check(q.name != "from_file" or bool(str(q.file).strip()),
+           "quota=from_file needs quota.file=PATH (a saved allocation: CSV or Parquet)")
+    _validate_optimise(c.optimise)
+
     cat = c.catalogue
     # Every step of work takes time (the clock's wake-ups rely on it: see sim/clock.py).
     _check(len(cat.procedures) > 0, "catalogue.procedures is empty")
@@ -500,6 +533,24 @@ def _validate_reform(c: Config, start: dt.date) -> None:
         validate(replace(c, tier=rf.after, timeline=TimelineConfig(name="steady")))
     except ConfigError as exc:
         raise ConfigError(f"reform.after: {exc}") from None
+
+
+def _validate_optimise(o: OptimiseConfig) -> None:
+    _check(o.objective in OBJECTIVES, f"unknown optimise.objective {o.objective!r} (choose from {', '.join(OBJECTIVES)})")
+    for name in ("floor", "max_change"):
+        v = getattr(o, name)
+        _check(_is_int(v) and v >= -1, f"optimise.{name} must be a whole number >= 0 (or -1: none), got {v}")
+    _check(_is_int(o.min_per_field) and o.min_per_field >= 0, "optimise.min_per_field must be a whole number >= 0")
+    _check(len(o.seeds) >= 2 and all(_is_int(s) and s >= 0 for s in o.seeds),
+           "optimise.seeds must list at least two whole numbers >= 0 (a CI needs two seeds)")
+    _check(all(_is_int(s) and s >= 0 for s in o.eval_seeds), "optimise.eval_seeds must be whole numbers >= 0")
+    _check(o.sim_years >= 0, f"optimise.sim_years must be >= 0, got {o.sim_years}")
+    _check(_is_int(o.candidates) and o.candidates >= 1, "optimise.candidates must be a whole number >= 1")
+    _check(_is_int(o.move) and o.move >= 1, "optimise.move must be a whole number >= 1")
+    _check(_is_int(o.n_jobs) and o.n_jobs >= 1, "optimise.n_jobs must be a whole number >= 1")
+    _check(o.launcher in ("joblib", "ray"), f"optimise.launcher must be joblib or ray, got {o.launcher!r}")
+    _check(_is_int(o.rule_groups) and 2 <= o.rule_groups <= 6, "optimise.rule_groups must be 2 to 6")
+    _check(o.target_on_time < 1, f"optimise.target_on_time must be < 1 (or <= 0: off), got {o.target_on_time}")
 
 
 # ---------------------------------------------------------------- composing from Python

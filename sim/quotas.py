@@ -7,7 +7,9 @@
   mix inside a group follows the group's expected hours per field, unless quota.field_mix fixes one (set
   it to uniform's mix to compare group sizes alone).
 
-Both spend exactly the same total. The chair, vice-chairs and military officer (`non_casework`) are in
+- from_file: a saved allocation (sim/quota_file.py), e.g. govsim-optimise's optimum or its fitted rule.
+
+All spend exactly the same total. The chair, vice-chairs and military officer (`non_casework`) are in
 the quota but take no queued work.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import FIELDS, ConfigError, QuotaConfig, quota_overrides
+from sim.quota_file import read_allocation
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
@@ -65,6 +68,9 @@ def allocate(q: QuotaConfig, communes: pd.DataFrame, hours: np.ndarray, budget: 
     """One row per commune: group, officers in all, and casework officers per field."""
     n = len(communes)
     codes = communes["unit_code"].astype(str).to_numpy()
+    if q.name == "from_file":
+        casework, posts = read_allocation(q.file, codes.tolist(), budget, non_casework)
+        return _table(communes, casework, posts, [q.label or "from_file"] * n, np.zeros(n))
     population = communes["population"].to_numpy(dtype=float)
     overrides = quota_overrides(q)
     unknown = sorted(set(overrides) - set(codes))
@@ -105,18 +111,23 @@ def allocate(q: QuotaConfig, communes: pd.DataFrame, hours: np.ndarray, budget: 
     else:
         group_hours = np.array([hours[groups == g].sum(axis=0) for g in range(len(labels))])
         per_field = np.array([_with_one_each(c, group_hours[g]) for c, g in zip(casework, groups)])
+    return _table(communes, per_field.reshape(n, len(FIELDS)), total - casework, [labels[g] for g in groups], workload)
+
+
+def _table(communes: pd.DataFrame, per_field: np.ndarray, non_casework: np.ndarray, groups: list[str],
+           workload: np.ndarray) -> pd.DataFrame:
     table = pd.DataFrame({
-        "unit": codes,
+        "unit": communes["unit_code"].astype(str).to_numpy(),
         "unit_name": communes["name"].to_numpy(),
-        "quota_group": [labels[g] for g in groups],
+        "quota_group": groups,
         "population": communes["population"].to_numpy(),
         "area_km2": communes["area_km2"].to_numpy(),
         "workload_hours": workload,
-        "officers": total,
-        "non_casework": total - casework,
+        "officers": per_field.sum(axis=1) + non_casework,
+        "non_casework": non_casework,
     })
     for j, f in enumerate(FIELDS):
-        table[f] = per_field[:, j] if n else []
+        table[f] = per_field[:, j] if len(table) else []
     return table
 
 

@@ -42,6 +42,7 @@ def resolved_yaml(cfg: Config) -> str:
     data["run"] = {k: v for k, v in data["run"].items() if k not in ("out_dir", "progress", "report")}
     if cfg.timeline.name == "steady":  # a steady run reads neither: its hash is the same as before timelines existed
         data.pop("timeline"), data.pop("reform")
+    data.pop("optimise", None)  # govsim-optimise's settings do not change a run
     return OmegaConf.to_yaml(data)
 
 

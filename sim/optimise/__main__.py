@@ -1,0 +1,3 @@
+from sim.optimise.cli import main
+
+main()
