@@ -76,7 +76,7 @@ def configs():
 
 
 def test_every_group_option_is_composed(configs):
-    assert len(configs) == 2 * 2 * 1 * 2 and all("tier=" in c for c in configs)
+    assert len(configs) == 2 * 3 * 1 * 2 and all("tier=" in c for c in configs)  # tiers, quotas, catalogue, timelines
 
 
 def test_one_home_for_each_default(configs):
