@@ -203,6 +203,7 @@ class ProcedureSpec:
     wait_days: int = 0                   # no calendar wait after the specialist step; assumption
     wait_reason: str = ""
     certification: bool = False          # not a certification the chair may delegate [T24 L4128-4135]
+    location_free: bool = False          # has territorial competence: filed and handled at home (policy location_independent)
     cutoff_hours: Optional[float] = None  # no same-day cut-off (filed later: one day more)
 
 
@@ -235,6 +236,60 @@ class CatalogueConfig:
     tasks: List[TaskSpec] = MISSING
 
 
+# Policy levers (conf/policy/*.yaml, composable: policy=[a,b]). A lever that is off is null; an option's
+# file gives all its fields. Each `strength` can be swept; 0 leaves the run as the baseline.
+@dataclass
+class DelegateSigningLever:
+    strength: float = MISSING            # share of certification dossiers whose signing is delegated
+
+
+@dataclass
+class Online2026Lever:
+    strength: float = MISSING            # share of the gap to target_share closed at the end of the ramp
+    target_share: float = MISSING
+    ramp_months: int = MISSING           # months from run.start_date to reach the target
+    online_desk_factor: float = MISSING  # an online dossier's desk check, as a share of an in-person one
+
+
+@dataclass
+class LocationIndependentLever:
+    strength: float = MISSING            # share of eligible dossiers whose filers go to the least loaded neighbour
+
+
+@dataclass
+class SemiProfessionalLever:
+    strength: float = MISSING            # share of residential groups with a helper
+    residential_groups: int = MISSING
+    simple_effort_hours: float = MISSING  # a procedure is simple if its effort_hours is at most this
+    desk_share_taken: float = MISSING    # share of a simple dossier's desk check the helper does
+    incomplete_cut: float = MISSING      # share of incomplete simple dossiers the helper catches before filing
+
+
+@dataclass
+class TrainingLever:
+    strength: float = MISSING            # share of the full effect reached once phased in
+    fields: List[str] = MISSING          # fields whose specialist effort falls
+    effort_cut: float = MISSING          # fall of specialist effort in those fields, fully phased in
+    cross_field_penalty: float = MISSING  # the penalty once phased in (from officer.cross_field_penalty)
+    ramp_months: int = MISSING
+
+
+@dataclass
+class AddedPostsLever:
+    strength: int = MISSING              # posts added to the communes, at full scale
+    rule: str = MISSING                  # workload: one by one to the highest expected hours per officer
+
+
+@dataclass
+class PolicyConfig:
+    delegate_signing: Optional[DelegateSigningLever] = MISSING
+    online_2026: Optional[Online2026Lever] = MISSING
+    location_independent: Optional[LocationIndependentLever] = MISSING
+    semi_professional: Optional[SemiProfessionalLever] = MISSING
+    training: Optional[TrainingLever] = MISSING
+    added_posts: Optional[AddedPostsLever] = MISSING
+
+
 @dataclass
 class Config:
     run: RunConfig = dc_field(default_factory=RunConfig)
@@ -248,6 +303,7 @@ class Config:
     tier: TierConfig = dc_field(default_factory=TierConfig)
     quota: QuotaConfig = dc_field(default_factory=QuotaConfig)
     catalogue: CatalogueConfig = dc_field(default_factory=CatalogueConfig)
+    policy: PolicyConfig = dc_field(default_factory=PolicyConfig)
 
 
 ConfigStore.instance().store(name="schema", node=Config)
@@ -434,6 +490,8 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(task.origin in ("city", "district"), f"task {task.name}: origin must be city or district")
         _check(task.effort_hours > 0, f"task {task.name}: effort_hours must be > 0")
         _check(task.per_commune_per_year.get(t.name, 0) >= 0, f"task {task.name}: rate must be >= 0")
+    from sim.config_policy import validate_policy  # the checks of the policy levers, kept apart
+    validate_policy(c)
     return c
 
 
@@ -473,6 +531,14 @@ def describe_hydra_error(exc: BaseException) -> str:
         section = text.split(f"Available options in '{group}':")[-1].split("Config search path")[0]
         options = ", ".join(ln.strip() for ln in section.splitlines() if ln.strip())
         return f"unknown {group} design {choice!r} (choose from {options})"
+    unloaded = re.search(r"Could not load '([^/']+)/([^']+)'", text)
+    if unloaded:  # a list-valued group (policy=[a,b]) names an option that does not exist
+        group, choice = unloaded.groups()
+        options = ", ".join(sorted(p.stem for p in (config_dir() / group).glob("*.yaml")))
+        return f"unknown {group} option {choice!r} (choose from {options})"
+    if "Unexpected type for root: NoneType" in text:
+        return ("an override sets a key inside a section that is off (null) in this scenario: choose the policy "
+                "lever first, e.g. policy=[training] policy.training.strength=0.5")
     full_key = next((ln.split("full_key:")[1].strip() for ln in lines if "full_key:" in ln), None)
     if any("not in struct" in ln or re.search(r"Key '[^']+' not in '", ln) for ln in lines):
         return f"unknown config key {full_key!r}" if full_key else first

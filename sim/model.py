@@ -41,13 +41,14 @@ from sim.calendar import WorkingCalendar
 from sim.clock import Clock
 from sim.config import Config
 from sim.ledger import INCOMPLETE, SIGNING, Ledger
+from sim.policy import Policy
 from sim.routing import Router
 from sim.signers import signers_per_unit
 from sim.work import DOSSIER, N_FIELDS
 from sim.world import COMMUNE, DISTRICT, World
 
 # Random streams, one per kind of event (new ones go last: a stream's draws never depend on another's).
-STREAMS = ("citizens", "arrivals", "tasks", "reactions", "absences", "mesa", "lifecycle", "leaders")
+STREAMS = ("citizens", "arrivals", "tasks", "reactions", "absences", "mesa", "lifecycle", "leaders", "policy")
 
 
 class GovernanceModel(mesa.Model):
@@ -89,6 +90,7 @@ class GovernanceModel(mesa.Model):
         self.in_service_since = [-1.0] * len(self.officer_desk)
         self.absent = np.zeros(len(self.officer_desk), dtype=bool)
         self.absent_today = self.absent.tolist()
+        self.policy = Policy(self, streams["policy"])  # the policy levers (sim/policy.py); none: no change
         self.router = Router(self)
         self.desk_officers = [[] for _ in range(staff.size)]  # officer numbers per desk, in the order made
         for number, desk in enumerate(self.officer_desk.tolist()):
@@ -141,6 +143,8 @@ class GovernanceModel(mesa.Model):
         day = self.today
         self.day_opened = self.calendar.day_start(day)
         dossiers, complaints = Citizen.raise_requests(self, day, self.rngs["arrivals"])
+        self.policy.open_day(day)
+        dossiers = self.policy.adjust_dossiers(dossiers, day)
         batches = [self.router.route_dossiers(dossiers), self.router.route_complaints(complaints)]
         if self.pending_complaints:
             batches.append(self.router.route_complaints(self.pending_complaints))
