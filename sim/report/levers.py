@@ -221,7 +221,7 @@ def _cell(effects: pd.DataFrame, policy: str, metric: str, lang: str) -> str:
         return "–"
     k = 100.0 if is_share(metric) else 1.0
     r = row.iloc[0]
-    digits = 1 if k == 100.0 or abs(r["diff"]) < 100 else 0
+    digits = 2 if k == 100.0 or abs(r["diff"]) < 10 else 1 if abs(r["diff"]) < 100 else 0
     f = lambda v: fmt_num(v * k, lang, digits)  # noqa: E731
     return f"{f(r['diff'])} [{f(r['lo'])}; {f(r['hi'])}]"
 
