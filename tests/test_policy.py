@@ -150,3 +150,15 @@ def test_report_draws_the_lever_figure(tmp_path):
     text = (result.out / "report.md").read_text()
     assert "Online filing 2026" in text and "[R26 L309]" in text and "Staff-equivalent" in text
     assert set(result.runs["design"]) >= {"two_tier/uniform", "two_tier/uniform + online_2026"}
+
+
+def test_staff_equivalent_interpolates_over_added_posts():
+    import pandas as pd
+    from sim.report.levers import staff_equivalent
+    rows = [("added_posts=400", -100.0), ("added_posts=800", -300.0), ("online_2026", -200.0),
+            ("training", 5.0), ("all", -500.0)]
+    effects = pd.DataFrame([dict(policy=p, metric="max_commune_backlog", diff=d) for p, d in rows])
+    eq = staff_equivalent(effects)
+    assert eq["online_2026"] == ("equiv", pytest.approx(600.0))
+    assert eq["added_posts=400"] == ("equiv", pytest.approx(400.0))
+    assert eq["training"][0] == "equiv_none" and eq["all"] == ("equiv_over", 800.0)
