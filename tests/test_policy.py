@@ -157,8 +157,10 @@ def test_staff_equivalent_interpolates_over_added_posts():
     from sim.report.levers import staff_equivalent
     rows = [("added_posts=400", -100.0), ("added_posts=800", -300.0), ("online_2026", -200.0),
             ("training", 5.0), ("all", -500.0)]
-    effects = pd.DataFrame([dict(policy=p, metric="max_commune_backlog", diff=d) for p, d in rows])
+    effects = pd.DataFrame([dict(policy=p, metric="max_commune_backlog", diff=d, hi=d / 2) for p, d in rows])
     eq = staff_equivalent(effects)
     assert eq["online_2026"] == ("equiv", pytest.approx(600.0))
     assert eq["added_posts=400"] == ("equiv", pytest.approx(400.0))
     assert eq["training"][0] == "equiv_none" and eq["all"] == ("equiv_over", 800.0)
+    effects.loc[effects["policy"] == "online_2026", "hi"] = 10.0  # its CI reaches 0
+    assert staff_equivalent(effects)["online_2026"] == ("equiv_ns", pytest.approx(600.0))

@@ -36,7 +36,7 @@ TEXT = {
         "lever.delegate_signing": "Delegated signing", "lever.online_2026": "Online filing 2026",
         "lever.location_independent": "Location-independent filing", "lever.semi_professional": "Semi-professional helpers",
         "lever.training": "Training", "lever.added_posts": "{n} added posts", "lever.all": "All levers",
-        "equiv": "≈ {n} posts", "equiv_over": "> {n} posts", "equiv_none": "no fall",
+        "equiv": "≈ {n} posts", "equiv_ns": "≈ {n} posts, CI spans 0", "equiv_over": "> {n} posts", "equiv_none": "no fall",
         "note": "Points: mean over {seeds} seeds of the paired difference against {base}; bars: 95% CI. "
                 "Left of 0 is better in every panel but utilisation.",
         "heading": "Policy levers",
@@ -69,7 +69,7 @@ TEXT = {
         "lever.delegate_signing": "Ủy quyền ký", "lever.online_2026": "Nộp trực tuyến 2026",
         "lever.location_independent": "Nộp hồ sơ không phụ thuộc địa giới", "lever.semi_professional": "Nhân viên bán chuyên trách",
         "lever.training": "Đào tạo", "lever.added_posts": "Thêm {n} biên chế", "lever.all": "Tất cả giải pháp",
-        "equiv": "≈ {n} biên chế", "equiv_over": "> {n} biên chế", "equiv_none": "không giảm",
+        "equiv": "≈ {n} biên chế", "equiv_ns": "≈ {n} biên chế, KTC chứa 0", "equiv_over": "> {n} biên chế", "equiv_none": "không giảm",
         "note": "Điểm: trung bình trên {seeds} hạt giống của chênh lệch theo cặp so với {base}; thanh: KTC 95%. "
                 "Bên trái số 0 là tốt hơn ở mọi ô trừ mức sử dụng.",
         "heading": "Các giải pháp chính sách",
@@ -146,8 +146,9 @@ def lever_effects(runs: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 
 def staff_equivalent(effects: pd.DataFrame) -> dict[str, tuple[str, float]]:
-    """Per lever set: ('equiv', posts) | ('equiv_over', max posts) | ('equiv_none', nan), from the fall in the
-    largest commune backlog, interpolated over the added_posts strengths (0 posts: no fall)."""
+    """Per lever set: ('equiv', posts) | ('equiv_ns', posts: the fall's CI reaches 0) | ('equiv_over', max posts)
+    | ('equiv_none', nan), from the fall in the largest commune backlog, interpolated over the added_posts
+    strengths (0 posts: no fall)."""
     e = effects[effects["metric"] == "max_commune_backlog"]
     posts = e[e["policy"].str.fullmatch(r"added_posts=\d+")]
     if posts.empty:
@@ -157,14 +158,15 @@ def staff_equivalent(effects: pd.DataFrame) -> dict[str, tuple[str, float]]:
     order = np.argsort(x)
     x, y = x[order], np.maximum.accumulate(y[order])  # a fall that grows with posts (noise flattened)
     out = {}
-    for policy, diff in zip(e["policy"], e["diff"]):
+    hi = e["hi"] if "hi" in e else pd.Series(-np.inf, index=e.index)
+    for policy, diff, upper in zip(e["policy"], e["diff"], hi):
         fall = -diff
         if not math.isfinite(fall) or fall <= 0:
             out[policy] = ("equiv_none", math.nan)
         elif fall > y[-1]:
             out[policy] = ("equiv_over", float(x[-1]))
-        else:
-            out[policy] = ("equiv", float(np.interp(fall, y, x)))
+        else:  # a fall whose CI reaches 0 is not told apart from none: said so
+            out[policy] = ("equiv" if upper < 0 else "equiv_ns", float(np.interp(fall, y, x)))
     return out
 
 
