@@ -14,6 +14,8 @@ from typing import Any, Dict, List, Optional
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
+from sim.config_levers import PolicyConfig  # the policy levers' schema (conf/policy/)
+
 FIELDS = (
     "land_construction",
     "justice_civil_status",
@@ -207,6 +209,7 @@ class ProcedureSpec:
     wait_days: int = 0                   # no calendar wait after the specialist step; assumption
     wait_reason: str = ""
     certification: bool = False          # not a certification the chair may delegate [T24 L4128-4135]
+    location_free: bool = False          # has territorial competence: filed and handled at home (policy location_independent)
     cutoff_hours: Optional[float] = None  # no same-day cut-off (filed later: one day more)
 
 
@@ -302,6 +305,7 @@ class Config:
     timeline: TimelineConfig = dc_field(default_factory=TimelineConfig)
     reform: ReformConfig = dc_field(default_factory=ReformConfig)
     optimise: OptimiseConfig = dc_field(default_factory=OptimiseConfig)
+    policy: PolicyConfig = dc_field(default_factory=PolicyConfig)
 
 
 ConfigStore.instance().store(name="schema", node=Config)
@@ -493,6 +497,8 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(task.effort_hours > 0, f"task {task.name}: effort_hours must be > 0")
         _check(task.per_commune_per_year.get(t.name, 0) >= 0, f"task {task.name}: rate must be >= 0")
     _validate_reform(c, start)
+    from sim.config_policy import validate_policy  # the checks of the policy levers, kept apart
+    validate_policy(c)
     return c
 
 
@@ -589,6 +595,14 @@ def describe_hydra_error(exc: BaseException) -> str:
         section = text.split(f"Available options in '{group}':")[-1].split("Config search path")[0]
         options = ", ".join(ln.strip() for ln in section.splitlines() if ln.strip())
         return f"unknown {group} design {choice!r} (choose from {options})"
+    unloaded = re.search(r"Could not load '([^/']+)/([^']+)'", text)
+    if unloaded:  # a list-valued group (policy=[a,b]) names an option that does not exist
+        group, choice = unloaded.groups()
+        options = ", ".join(sorted(p.stem for p in (config_dir() / group).glob("*.yaml")))
+        return f"unknown {group} option {choice!r} (choose from {options})"
+    if "Unexpected type for root: NoneType" in text:
+        return ("an override sets a key inside a section that is off (null) in this scenario: choose the policy "
+                "lever first, e.g. policy=[training] policy.training.strength=0.5")
     full_key = next((ln.split("full_key:")[1].strip() for ln in lines if "full_key:" in ln), None)
     if any("not in struct" in ln or re.search(r"Key '[^']+' not in '", ln) for ln in lines):
         return f"unknown config key {full_key!r}" if full_key else first

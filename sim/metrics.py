@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sim.config import FIELDS
+from sim.config_policy import policy_label
 from sim.ledger import DONE, SIGN
 from sim.work import CHANNELS, COMPLAINT, DOSSIER, KINDS, N_FIELDS, TASK
 from sim.world import COMMUNE, UNIT_KINDS
@@ -187,6 +188,7 @@ def summary(model, config_hash: str) -> dict:
 
     out = {
         "tier": cfg.tier.name, "quota": cfg.quota.name, "design": f"{cfg.tier.name}/{cfg.quota.name}",
+        "policy": policy_label(cfg),  # the policy levers in effect (conf/policy/), 'none' for today's practice
         "seed": cfg.run.seed, "scale": s, "days": cfg.run.days, "start_date": str(cfg.run.start_date),
         "config_hash": config_hash, "reported_at_full_scale": True,
         "dossiers_received": full(dossier.sum()),
@@ -222,6 +224,7 @@ def summary(model, config_hash: str) -> dict:
         "commune_utilisation_max": float(commune_util.max()) if len(commune_util) else 0.0,
         "online_share": float((led.view("channel")[dossier] == 1).mean()) if dossier.any() else 0.0,
         "consultations": full(led.view("consultations").sum()),
+        "served_by_neighbour": full(model.policy.moved),  # policy location_independent
     }
     out.update(period_figures(model, resolved & dossier, outcome, cday))
     return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in out.items()}

@@ -44,13 +44,14 @@ from sim.clock import Clock
 from sim.config import Config
 from sim.ledger import INCOMPLETE, SIGNING, Ledger
 from sim.reform import Reform
+from sim.policy import Policy
 from sim.routing import Router
 from sim.signers import signers_per_unit
 from sim.work import DOSSIER, N_FIELDS
 from sim.world import COMMUNE, DISTRICT, World
 
 # Random streams, one per kind of event (new ones go last: a stream's draws never depend on another's).
-STREAMS = ("citizens", "arrivals", "tasks", "reactions", "absences", "mesa", "lifecycle", "leaders")
+STREAMS = ("citizens", "arrivals", "tasks", "reactions", "absences", "mesa", "lifecycle", "leaders", "policy")
 
 
 class GovernanceModel(mesa.Model):
@@ -94,6 +95,7 @@ class GovernanceModel(mesa.Model):
         self.absent_today = self.absent.tolist()
         self.on_duty = np.ones(len(self.officer_desk), dtype=bool)  # False: a unit of a design no longer in force
         self.clock_factor = clock_factor
+        self.policy = Policy(self, streams["policy"])  # the policy levers (sim/policy.py); none: no change
         self.router = Router(self)
         self.desk_officers = [[] for _ in range(staff.size)]  # officer numbers per desk, in the order made
         for number, desk in enumerate(self.officer_desk.tolist()):
@@ -151,6 +153,8 @@ class GovernanceModel(mesa.Model):
         if self.reform is not None:
             self.reform.open_day(day)
         dossiers, complaints = Citizen.raise_requests(self, day, self.rngs["arrivals"])
+        self.policy.open_day(day)
+        dossiers = self.policy.adjust_dossiers(dossiers, day)
         batches = [self.router.route_dossiers(dossiers), self.router.route_complaints(complaints)]
         if self.pending_complaints:
             batches.append(self.router.route_complaints(self.pending_complaints))

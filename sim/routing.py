@@ -72,13 +72,14 @@ class Router:
         k = len(p)
         level = cat.proc_level[p]
         dept = self.proc_dept[p]
-        home = self.unit_at_level(level, commune, dept)
+        home = self.model.policy.relocate(self.unit_at_level(level, commune, dept), p)  # location_independent
         consult = batch.pop("consult") & (level < LEVEL["city"])
         above = np.where(self.three_tier & (level == LEVEL["commune"]), self.parent[commune], dept)
         cx = batch.pop("cx")
         effort = cat.proc_effort[p] * cx
         field = cat.proc_field[p]
         delegated = cat.proc_certification[p] & (cfg.leaders.delegate_certification and cfg.leaders.sign_off)
+        delegated = self.model.policy.delegated(delegated)  # delegate_signing's strength
         # A delegated certification is signed by the officer who did it, at the end of the specialist step.
         specialist = effort + np.where(delegated, cfg.leaders.delegated_sign_minutes / 60.0, 0.0)
         zeros = np.zeros(k)
@@ -100,7 +101,8 @@ class Router:
         p = ledger.rtype[rids]
         unit = ledger.leg_unit[rids, 0]
         field = np.where(self.unit_kind[unit] == DEPARTMENT, cat.proc_field[p], cat.desk_field)
-        return np.bincount(unit * N_FIELDS + field, weights=cat.proc_desk_hours[p], minlength=ledger.n_desks)
+        hours = cat.proc_desk_hours[p] * self.model.policy.desk_weight(rids)  # online_2026, semi_professional
+        return np.bincount(unit * N_FIELDS + field, weights=hours, minlength=ledger.n_desks)
 
     def at_counter(self, rid: int) -> bool:
         """A dossier at the counter: an incomplete one goes back to its citizen (True); else it is received."""

@@ -15,6 +15,7 @@ import pandas as pd
 from sim.config import FIELDS, Config, ConfigError
 from sim.quotas import allocate, largest_remainder
 from sim.signers import commune_classes
+from sim.policy_world import add_posts, commune_neighbours
 from sim.staffing import historical_posts
 from sim.work import N_FIELDS, Catalogue, ExpectedHours, compile_catalogue, expected_hours
 
@@ -48,6 +49,7 @@ class World:
     eras: list | None = None      # a run holding the reform: its designs (sim/eras.py); None: one design
     leaders: np.ndarray | None = None  # per unit, full scale: chair + vice-chairs (directors + deputies): they sign
     other_non_casework: np.ndarray | None = None  # per unit, full scale: other posts outside the queues (military)
+    neighbours: list | None = None  # per commune: its neighbours' indices (policy location_independent)
 
     @property
     def n_units(self) -> int:
@@ -120,6 +122,8 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
         c_other = quota["non_casework"].to_numpy() - c_leaders
         d_leaders = np.full(len(districts), cfg.tier.historical.district_leaders if three else 0, dtype=int)
 
+    quota = add_posts(cfg, quota, hours.commune)  # policy added_posts: on top of the posts (sim/policy_world.py)
+
     # City departments: casework officers shared by expected hours of the functions they serve.
     depts = list(cfg.tier.departments.items())
     dept_hours = np.array([sum((hours.city.get(fn, np.zeros(N_FIELDS)) for fn in fns), np.zeros(N_FIELDS))
@@ -172,12 +176,13 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
     n_dept = len(depts)
     leaders = np.concatenate([c_leaders[kept], d_leaders[used_districts], np.full(n_dept, cfg.tier.department_leaders)])
     other = np.concatenate([c_other[kept], np.zeros(n_d + n_dept, dtype=int)])
+    neighbours = commune_neighbours(tables, unit_code[:n_c], three) if cfg.policy.location_independent else None
     return World(cfg=cfg, catalogue=cat, unit_code=unit_code, unit_name=unit_name, unit_kind=kind,
                  unit_parent=parent, staff=staff, allocation=allocation, quota_table=quota,
                  function_unit=function_unit, cohort_unit=cohort_unit, cohort_size=cohort_size,
                  cohort_urban=cohort_urban, cohort_demand=cohort_demand, population_total=population_total, n_communes=n_c, n_districts=n_d,
                  hours=hours, leaders=leaders.astype(int), other_non_casework=other.astype(int),
-                 department_functions={f"dept:{k}": list(fns) for k, fns in depts})
+                 department_functions={f"dept:{k}": list(fns) for k, fns in depts}, neighbours=neighbours)
 
 
 def _same_budget(cfg: Config, communes: pd.DataFrame, hours: ExpectedHours, three: bool):

@@ -28,6 +28,13 @@ CATALOGUE = [
     (["quota=hexagonal"], "unknown quota design 'hexagonal'"),
     (["+experiment=nope"], "unknown experiment design 'nope'"),
     (["~run.days"], "run.days"),
+    # policy levers (conf/policy/)
+    (["policy=[nope]"], "unknown policy option 'nope' (choose from added_posts, delegate_signing"),
+    (["policy=[delegate_signing,nope]"], "unknown policy option 'nope'"),
+    (["policy=[online_2026]", "policy.online_2026.strength=2"], "policy.online_2026.strength must be in [0, 1], got 2.0"),
+    (["policy=[added_posts]", "policy.added_posts.strength=-3"], "policy.added_posts.strength must be a whole number"),
+    (["policy=[training]", "policy.training.fields=[roads]"], "policy.training.fields: unknown field 'roads'"),
+    (["policy.training.strength=0.5"], "choose the policy lever first"),
     # run
     (["run.days=0"], "run.days must be a whole number >= 1"),
     (["run.days=abc"], "run.days"),

@@ -36,7 +36,7 @@ REQUIRED_COLUMNS = {
     "allocation": ("unit", "unit_name", "unit_kind", "quota_group", "population", "field", "officers"),
 }
 # Identifier columns of the runs table (everything else numeric from summary.json is a metric).
-ID_COLUMNS = ("run_dir", "path", "design", "variant", "tier", "quota", "staffing", "seed", "scale", "days",
+ID_COLUMNS = ("run_dir", "path", "design", "variant", "tier", "quota", "staffing", "policy", "seed", "scale", "days",
               "start_date", "config_hash")
 # Metric order of the contract; metrics the simulator adds later are appended alphabetically.
 CONTRACT_METRICS = (
@@ -154,6 +154,9 @@ def load_run(run: Path, root: Path) -> tuple[dict | None, list[Problem]]:
     if summary.get("staffing") == "historical":
         # staffed as it was: the posts come from the decrees, not from the quota rule (docs/run_contract.md)
         summary["design"] = f"{summary['tier']}/historical"
+    policy = summary.get("policy", "none")
+    if isinstance(policy, str) and policy != "none":  # policy levers (conf/policy/): a design of their own
+        summary["design"] = f"{summary['design']} + {policy}"
     scale = summary.get("scale", 1.0)
     if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not scale > 0:
         return None, [Problem(name, f"summary.json scale must be a positive number, got {scale!r}")]

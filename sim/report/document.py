@@ -35,6 +35,8 @@ def figure_paragraph(fig: FigureResult, lang: str) -> str:
     """The generated paragraph for one figure (or why it is missing)."""
     if fig.skipped:
         return label(lang, "doc.fig_missing").format(reason=fig.skipped)
+    if "paragraph" in fig.facts:  # a figure that writes its own text (the policy levers: levers.py)
+        return fig.facts["paragraph"]
     key = TEXT_KEYS.get(fig.name)
     if key is None:
         return ""

@@ -386,6 +386,7 @@ def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None, names=None
                  boundaries=None) -> list[FigureResult]:
     """Draw the pack (or only the figures ``names``) into ``out``, the charts then the maps (``maps.py``;
     ``boundaries``: another GeoJSON of the communes); one result per figure, drawn or skipped."""
+    from .levers import make_lever_figures
     from .maps import make_maps  # maps build on this module's Skip
 
     out = Path(out)
@@ -407,6 +408,12 @@ def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None, names=None
                     log.error("figure %s failed: %s: %s", name, type(exc).__name__, exc)
                     log.debug("traceback of figure %s", name, exc_info=True)
                     results.append(FigureResult(name, ctx.L(title), skipped=f"{type(exc).__name__}: {exc}"))
+            try:  # the policy-lever figure, when the sweep has policy runs (levers.py)
+                results += make_lever_figures(ctx, names)
+            except Exception as exc:  # a broken figure must not sink the report
+                log.error("figure policy_levers failed: %s: %s", type(exc).__name__, exc)
+                log.debug("traceback of figure policy_levers", exc_info=True)
+                results.append(FigureResult("policy_levers", "policy_levers", skipped=f"{type(exc).__name__}: {exc}"))
             results += make_maps(ctx, names, boundaries)
     finally:
         if own:

@@ -294,9 +294,11 @@ def label(lang: str, key: str, default: str | None = None) -> str:
 
 
 def design_label(lang: str, design: str) -> str:
-    """``three_tier/uniform`` -> its name; a variant keeps its ``[key=value]`` suffix untranslated."""
+    """``three_tier/uniform`` -> its name; a variant keeps its ``[key=value]`` suffix, a policy design its
+    `` + levers`` untranslated."""
     base, sep, rest = design.partition(" [")
-    return label(lang, f"design.{base}", base) + (f" [{rest}" if sep else "")
+    base, plus, levers = base.partition(" + ")  # policy levers (conf/policy/) keep their option names
+    return label(lang, f"design.{base}", base) + (f" + {levers}" if plus else "") + (f" [{rest}" if sep else "")
 
 
 def field_label(lang: str, field: str) -> str:
