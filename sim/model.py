@@ -101,7 +101,8 @@ class GovernanceModel(mesa.Model):
         for number, desk in enumerate(self.officer_desk.tolist()):
             self.desk_officers[desk].append(number)
         self.counter_credit = np.zeros(staff.size)  # officer-days of desk checks carried to the next day
-        self.counter_shortfall = 0.0                # desk-check hours no free officer was there for
+        self.counter_shortfall = 0.0                # desk-check hours no officer was there for
+        self.counter_debt = [0.0] * len(self.officer_desk)  # clock hours at the counter an officer still owes its file
         for number, desk in enumerate(self.officer_desk):
             Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
         self.joining = list(self.agents_by_type[Officer])  # officers who start work next morning, in order
@@ -190,23 +191,40 @@ class GovernanceModel(mesa.Model):
                 self.env.timeout(self.day_opened + t - self.env.now).callbacks.append(self.sign_round)
 
     def staff_the_counters(self, hours: np.ndarray) -> None:
-        """Today's desk checks take officers of the desk's field off casework for the day: whole officer-days,
-        the fraction carried to the next day. Free officers go first; what no one is free for is not done."""
+        """Today's desk checks take officers off casework for the day: whole officer-days, the fraction carried
+        to the next day. Officers of the desk's field first, then (the one-stop centre rotates staff) free
+        officers of the unit's other fields; then officers in the middle of a file, whose file then waits while they
+        are at the counter (their `counter_debt`: the file's end comes that much later)."""
         need = self.counter_credit + hours / self.cfg.officer.casework_hours_per_day
         whole = np.floor(need).astype(int)
         self.counter_credit = need - whole
-        on_duty = np.zeros(len(whole), dtype=np.int64)
+        on_duty = np.zeros(len(whole), dtype=np.int64)   # per counter desk
+        booked = np.zeros(len(whole))                    # busy hours, by each counter officer's own desk
         since, absent_today = self.in_service_since, self.absent_today
         for desk in np.flatnonzero(whole).tolist():
-            for number in self.desk_officers[desk]:
+            first = desk - desk % N_FIELDS
+            for own in [desk] + [d for d in range(first, first + N_FIELDS) if d != desk]:
+                for number in self.desk_officers[own]:
+                    if on_duty[desk] == whole[desk]:
+                        break
+                    if not absent_today[number] and since[number] < 0:
+                        absent_today[number] = True  # at the counter: not taking queued files today
+                        on_duty[desk] += 1
+                        booked[own] += self.workday_hours
                 if on_duty[desk] == whole[desk]:
                     break
-                if not absent_today[number] and since[number] < 0:
-                    absent_today[number] = True  # at the counter: not taking queued files today
-                    on_duty[desk] += 1
+            for own in [desk] + [d for d in range(first, first + N_FIELDS) if d != desk]:
+                for number in self.desk_officers[own]:
+                    if on_duty[desk] == whole[desk]:
+                        break
+                    if not absent_today[number] and since[number] >= 0 and not self.counter_debt[number]:
+                        self.counter_debt[number] = self.workday_hours  # booked as busy: it is in service
+                        on_duty[desk] += 1
+                if on_duty[desk] == whole[desk]:
+                    break
         self.counter_shortfall += float((whole - on_duty).sum()) * self.cfg.officer.casework_hours_per_day
         self.ledger.day_counter[self.today] = on_duty
-        self.ledger.busy_today[:] = (np.asarray(self.ledger.busy_today) + on_duty * self.workday_hours).tolist()
+        self.ledger.busy_today[:] = (np.asarray(self.ledger.busy_today) + booked).tolist()
 
     def sign_round(self, _event) -> None:
         signed = [lead.sign_round() for lead in self.leaderships if lead.tray]

@@ -231,6 +231,7 @@ class Reform:
         m.officer_desk = np.concatenate([m.officer_desk, desks])
         m.in_service_since.extend([-1.0] * k)   # in place: officers hold these lists
         m.absent_today.extend([False] * k)
+        m.counter_debt.extend([0.0] * k)
         m.absent = np.concatenate([m.absent, np.zeros(k, dtype=bool)])
         m.on_duty = np.concatenate([m.on_duty, np.ones(k, dtype=bool)])
         for j, desk in enumerate(desks.tolist()):

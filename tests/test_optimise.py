@@ -221,7 +221,9 @@ def test_the_whole_pipeline_on_three_small_communes(tmp_path):
     for name in ("allocation.parquet", "allocation.csv", "rule_allocation.csv", "rule.json", "comparison.csv",
                  "report.md", "officers_vs_population_en.png", "officers_vs_population_vi.svg"):
         assert (tmp_path / name).is_file(), name
-    assert result.search.runs == 4 and len(result.search.rounds) == 1
+    # The start on both seeds, then at most one round within the 0,06 simulated years (4 runs of 5 days); whether a
+    # move is proposed depends on the communes' backlogs after 5 days.
+    assert result.search.runs in (2, 4) and len(result.search.rounds) == (result.search.runs - 2) // 2
     check_constraints(result.problem, result.casework["optimum"])
     table = pd.read_csv(tmp_path / "allocation.csv", dtype={"commune": str})
     assert table.groupby("commune")["officers_uniform"].sum().max() - table.groupby("commune")["officers_uniform"].sum().min() <= 1

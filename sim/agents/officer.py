@@ -28,6 +28,7 @@ class Officer(mesa.Agent):
         self.env, self.rec, self.router = model.env, model.ledger.rec, model.router
         self.busy, self.absent_today = model.ledger.busy_today, model.absent_today
         self.in_service_since = model.in_service_since
+        self.counter_debt = model.counter_debt
         self.done = Alarm(model.env, self.finish)
         self.resume = self.take_next  # bound once: idle officers are woken millions of times
 
@@ -54,7 +55,13 @@ class Officer(mesa.Agent):
         self.done.ring_in(rec.leg_hours[rid, rec.leg[rid]] * penalty * self.clock_factor)
 
     def finish(self, _event) -> None:
-        """Done with this leg of the file: book the hours, pass the file on, take the next."""
+        """Done with this leg of the file: book the hours, pass the file on, take the next. An officer called
+        to the counter in the middle of the file finishes it that much later."""
+        debt = self.counter_debt[self.number]
+        if debt:
+            self.counter_debt[self.number] = 0.0
+            self.done.ring_in(debt)
+            return
         now = self.env.now
         self.busy[self.desk] += now - self.in_service_since[self.number]  # earlier days' hours: booked at their close
         self.in_service_since[self.number] = -1.0
