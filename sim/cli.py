@@ -27,12 +27,13 @@ from sim.config import ConfigError, compose, config_dir, describe_hydra_error, v
 from sim.runner import headline, periods, run_scenario
 
 log = logging.getLogger("govsim")
-_INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve", "--version",
+INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve", "--version",
                "--shell-completion", "-sc"}
 
 
-def fail(message: str) -> None:
-    print(f"govsim: error: {message}", file=sys.stderr)
+def fail(message: str, program: str = "govsim") -> None:
+    """One line on stderr, exit code 2: every bad input ends here (govsim-optimise too)."""
+    print(f"{program}: error: {message}", file=sys.stderr)
     sys.exit(2)
 
 
@@ -117,7 +118,7 @@ def hydra_output_dir(argv: list[str], multirun: bool) -> str:
 
 def preflight(argv: list[str]) -> int:
     """Compose and validate every scenario the command line describes; returns the number of jobs."""
-    if any(a.split("=")[0] in _INFO_FLAGS for a in argv):
+    if any(a.split("=")[0] in INFO_FLAGS for a in argv):
         return 0
     overrides = [a for a in argv if not a.startswith("-") and not a.lstrip("+~").startswith(("hydra.", "hydra/"))]
     multirun = "-m" in argv or "--multirun" in argv

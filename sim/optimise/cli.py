@@ -17,21 +17,20 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
+from sim.cli import INFO_FLAGS
+from sim.cli import fail as govsim_fail
 from sim.config import ConfigError, compose, config_dir, validate
 
 log = logging.getLogger("govsim")
-_INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve", "--version",
-               "--shell-completion", "-sc"}
 
 
 def fail(message: str) -> None:
-    print(f"govsim-optimise: error: {message}", file=sys.stderr)
-    sys.exit(2)
+    govsim_fail(message, program="govsim-optimise")
 
 
 def preflight(argv: list[str]) -> str | None:
     """Validate the overrides before Hydra starts; returns the output folder (None for info flags)."""
-    if any(a.split("=")[0] in _INFO_FLAGS for a in argv):
+    if any(a.split("=")[0] in INFO_FLAGS for a in argv):
         return None
     if "-m" in argv or "--multirun" in argv:
         fail("govsim-optimise runs one optimisation (no -m); it runs its candidates in parallel itself")

@@ -31,6 +31,19 @@ class Skip(Exception):
     """Raised by a figure function when its data is absent; the message is the logged reason."""
 
 
+def draw_safely(ctx: Context, kind: str, name: str, title: str, draw, skip_level: int = logging.WARNING) -> FigureResult:
+    """`draw()` one figure; a Skip or any error becomes a skipped entry: a broken figure must not sink the report."""
+    try:
+        return draw()
+    except Skip as exc:
+        log.log(skip_level, "%s %s skipped: %s", kind, name, exc)
+        return FigureResult(name, ctx.L(title), skipped=str(exc))
+    except Exception as exc:  # noqa: BLE001
+        log.error("%s %s failed: %s: %s", kind, name, type(exc).__name__, exc)
+        log.debug("traceback of %s %s", kind, name, exc_info=True)
+        return FigureResult(name, ctx.L(title), skipped=f"{type(exc).__name__}: {exc}")
+
+
 def _need(runs: pd.DataFrame, cols) -> None:
     missing = [c for c in cols if c not in runs or runs[c].isna().all()]
     if missing:
@@ -399,15 +412,7 @@ def make_figures(runs: pd.DataFrame, out, lang: str = "en", con=None, names=None
             for name, title, fn in FIGURES:
                 if names is not None and name not in names:
                     continue
-                try:
-                    results.append(fn(ctx))
-                except Skip as exc:
-                    log.warning("figure %s skipped: %s", name, exc)
-                    results.append(FigureResult(name, ctx.L(title), skipped=str(exc)))
-                except Exception as exc:  # a broken figure must not sink the report
-                    log.error("figure %s failed: %s: %s", name, type(exc).__name__, exc)
-                    log.debug("traceback of figure %s", name, exc_info=True)
-                    results.append(FigureResult(name, ctx.L(title), skipped=f"{type(exc).__name__}: {exc}"))
+                results.append(draw_safely(ctx, "figure", name, title, lambda fn=fn: fn(ctx)))
             try:  # the policy-lever figure, when the sweep has policy runs (levers.py)
                 results += make_lever_figures(ctx, names)
             except Exception as exc:  # a broken figure must not sink the report

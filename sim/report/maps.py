@@ -22,7 +22,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.colors import Normalize
 
-from .figures import Skip
+from .figures import Skip, draw_safely
 from .geo import Boundaries, MapError, apportion, apportion_weights, current_communes, load_boundaries
 from .mapdraw import colorbar, draw_communes, freeze_layout, place_labels, setup_canvas
 from .plotting import Context, FigureResult, NumberFormatter, facet_grid, save
@@ -348,15 +348,13 @@ def make_maps(ctx: Context, names=None, boundaries=None) -> list[FigureResult]:
         return [FigureResult("maps", ctx.L("map.all.title"), skipped=f"{type(exc).__name__}: {exc}")]
     results = []
     for name, title, fn in wanted:
-        try:
-            results.append(fn(ctx, md))
-        except NotApplicable as exc:
-            log.info("map %s left out: %s", name, exc)
-        except Skip as exc:
-            log.info("map %s skipped: %s", name, exc)
-            results.append(FigureResult(name, ctx.L(title), skipped=str(exc)))
-        except Exception as exc:  # a broken map must not sink the report
-            log.error("map %s failed: %s: %s", name, type(exc).__name__, exc)
-            log.debug("traceback of map %s", name, exc_info=True)
-            results.append(FigureResult(name, ctx.L(title), skipped=f"{type(exc).__name__}: {exc}"))
+        def draw(fn=fn):
+            try:
+                return fn(ctx, md)
+            except NotApplicable as exc:  # not for these designs: left out of the pack, not listed as skipped
+                log.info("map %s left out: %s", name, exc)
+                return None
+        result = draw_safely(ctx, "map", name, title, draw, skip_level=logging.INFO)
+        if result is not None:
+            results.append(result)
     return results
