@@ -104,6 +104,8 @@ class OfficerConfig:
     non_casework_per_commune: int = MISSING
     effort_cv: float = MISSING
     discipline: str = MISSING  # due_date | fifo: which queued file an officer takes next
+    surge_hours_per_day: float = MISSING  # extra casework hours a day at a desk with overdue files
+    surge_min_overdue: int = MISSING      # overdue files at a desk (at the last close) that set it off
 
 
 @dataclass
@@ -393,6 +395,10 @@ def validate(cfg: DictConfig | Config) -> Config:
     _check(_is_int(o.non_casework_per_commune) and o.non_casework_per_commune >= 0,
            "officer.non_casework_per_commune must be a whole number >= 0")
     _check(o.effort_cv > 0, f"officer.effort_cv must be > 0, got {o.effort_cv}")
+    _check(0 <= o.surge_hours_per_day <= o.workday_hours - o.casework_hours_per_day,
+           f"officer.surge_hours_per_day must be in [0, workday_hours - casework_hours_per_day], got {o.surge_hours_per_day}")
+    _check(_is_int(o.surge_min_overdue) and o.surge_min_overdue >= 1,
+           "officer.surge_min_overdue must be a whole number >= 1")
     _check(o.discipline in DISCIPLINES,
            f"officer.discipline must be one of {', '.join(DISCIPLINES)}, got {o.discipline!r}")
 

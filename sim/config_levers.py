@@ -49,7 +49,8 @@ class TrainingLever:
 @dataclass
 class AddedPostsLever:
     strength: int = MISSING              # posts added to the communes, at full scale
-    rule: str = MISSING                  # workload: one by one to the highest expected hours per officer
+    rule: str = MISSING                  # workload | optimiser: one by one, D'Hondt on expected hours or on the file's officers
+    file: str = MISSING                  # rule optimiser: an allocation (govsim-optimise's allocation.csv, or any quota file)
 
 
 @dataclass

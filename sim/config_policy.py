@@ -53,7 +53,9 @@ def validate_policy(c: Config) -> None:
     if (a := p.added_posts) is not None:
         _check(isinstance(a.strength, int) and 0 <= a.strength <= 100_000,
                f"policy.added_posts.strength must be a whole number of posts in 0..100000, got {a.strength}")
-        _check(a.rule == "workload", f"policy.added_posts.rule must be workload, got {a.rule!r}")
+        _check(a.rule in ("workload", "optimiser"), f"policy.added_posts.rule must be workload or optimiser, got {a.rule!r}")
+        _check(a.rule != "optimiser" or bool(a.file),
+               "policy.added_posts.rule=optimiser needs policy.added_posts.file (an allocation from govsim-optimise)")
 
 
 def policy_label(cfg: Config) -> str:

@@ -79,6 +79,7 @@ class Ledger:
         self.day_open_within = np.zeros(shape, dtype=np.int32)
         self.day_open_overdue = np.zeros(shape, dtype=np.int32)
         self.day_counter = np.zeros(shape, dtype=np.int16)  # officers on counter duty (desk checks)
+        self.day_surge = np.zeros(shape, dtype=np.int16)    # officers working longer (overdue files at the desk)
 
     # What the event loop touches, one 64-byte record per request (offsets chosen so nothing pads).
     # deadline_day is the appointment date on the receipt (a complaint's or task's due date).

@@ -103,9 +103,14 @@ class GovernanceModel(mesa.Model):
         self.counter_credit = np.zeros(staff.size)  # officer-days of desk checks carried to the next day
         self.counter_shortfall = 0.0                # desk-check hours no officer was there for
         self.counter_debt = [0.0] * len(self.officer_desk)  # clock hours at the counter an officer still owes its file
-        for number, desk in enumerate(self.officer_desk):
-            Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
-        self.joining = list(self.agents_by_type[Officer])  # officers who start work next morning, in order
+        # Pressure: a desk with overdue files works longer, its officers at `surge_pace` of their clock time.
+        o = cfg.officer
+        self.surge_pace = o.casework_hours_per_day / (o.casework_hours_per_day + o.surge_hours_per_day)
+        self.desk_pace = [1.0] * staff.size
+        self.pressed = np.zeros(staff.size, dtype=bool)
+        self.officers = [Officer(self, self.units[desk // N_FIELDS], int(desk % N_FIELDS), number, clock_factor)
+                         for number, desk in enumerate(self.officer_desk.tolist())]
+        self.joining = list(self.officers)  # officers who start work next morning, in order
         # Leaders sign in `sessions_per_day` rounds, the last a quarter hour before closing. Signing capacity
         # follows run.scale like everything else (a fraction of a signer is a fraction of the files).
         ld = cfg.leaders
@@ -153,6 +158,7 @@ class GovernanceModel(mesa.Model):
         self.day_opened = self.calendar.day_start(day)
         if self.reform is not None:
             self.reform.open_day(day)
+        self.press_desks(day)
         dossiers, complaints = Citizen.raise_requests(self, day, self.rngs["arrivals"])
         self.policy.open_day(day)
         dossiers = self.policy.adjust_dossiers(dossiers, day)
@@ -189,6 +195,18 @@ class GovernanceModel(mesa.Model):
                 lead.present = k
             for t in self.sign_times:
                 self.env.timeout(self.day_opened + t - self.env.now).callbacks.append(self.sign_round)
+
+    def press_desks(self, day: int) -> None:
+        """Desks that closed yesterday with overdue files (officer.surge_min_overdue or more) work longer today;
+        the others at their normal pace. Only officers whose desk changed are told."""
+        if day == 0 or self.surge_pace == 1.0:
+            return
+        pressed = self.ledger.day_overdue[day - 1] >= self.cfg.officer.surge_min_overdue
+        for desk in np.flatnonzero(pressed != self.pressed).tolist():
+            self.desk_pace[desk] = self.surge_pace if pressed[desk] else 1.0
+            for number in self.desk_officers[desk]:
+                self.officers[number].set_pace()
+        self.pressed = pressed
 
     def staff_the_counters(self, hours: np.ndarray) -> None:
         """Today's desk checks take officers off casework for the day: whole officer-days, the fraction carried
@@ -269,8 +287,9 @@ class GovernanceModel(mesa.Model):
         if len(overdue):
             go, stay = Citizen.consider_escalation(self, overdue, self.rngs["reactions"])
             self.router.escalate(go, stay, day)
-        present = np.bincount(self.officer_desk[~self.absent & self.on_duty], minlength=ledger.n_desks) * self.workday_hours
-        ledger.close_day(day, present)  # after escalations, so the day's snapshot agrees with the transit count
+        present = np.bincount(self.officer_desk[~self.absent & self.on_duty], minlength=ledger.n_desks)
+        ledger.day_surge[day] = present * self.pressed
+        ledger.close_day(day, present * self.workday_hours)  # after escalations, so the day's snapshot agrees with the transit count
         self.datacollector.collect(self)
         self.today += 1
 

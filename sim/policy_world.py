@@ -1,8 +1,9 @@
 """The policy levers that change the world before the run: added posts, and who a commune's neighbours are.
 
 - added_posts (conf/policy/added_posts.yaml): `strength` posts at full scale go one by one to the commune
-  and field with the highest expected casework hours per officer (hours / (officers + 1): the D'Hondt
-  rule), on top of the quota allocation.
+  and field with the highest weight per officer (weight / (officers + 1): the D'Hondt rule), on top of the
+  quota allocation; the weight is expected casework hours (rule workload) or the officers of an optimiser's
+  allocation (rule optimiser).
 - neighbours (for location_independent): two-tier communes that shared a former district (a piece of each
   came from the same old district: commune_transition.csv + communes_3tier.csv); three tiers: the communes
   of one district. A commune is its own neighbour.
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import FIELDS, Config
+from sim.quota_file import read_posts
 
 
 def add_posts(cfg: Config, quota: pd.DataFrame, hours: np.ndarray) -> pd.DataFrame:
@@ -22,6 +24,8 @@ def add_posts(cfg: Config, quota: pd.DataFrame, hours: np.ndarray) -> pd.DataFra
     lever = cfg.policy.added_posts
     if lever is None or lever.strength <= 0 or len(quota) == 0:
         return quota
+    if lever.rule == "optimiser":  # where today's posts fall furthest short of the optimiser's allocation
+        hours = read_posts(lever.file, quota["unit"].astype(str).tolist(), 0, "policy.added_posts.file")[0].astype(float)
     staff = quota[list(FIELDS)].to_numpy().astype(int).copy()
     heap = [(-h / (s + 1), c, f) for (c, f), h, s in zip(np.ndindex(staff.shape), hours.ravel(), staff.ravel()) if h > 0]
     heapq.heapify(heap)

@@ -18,11 +18,11 @@ from sim.config import FIELDS, ConfigError
 NON_CASEWORK = "non_casework"
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def read_table(path: str | Path, label: str = "quota.file") -> pd.DataFrame:
     """The file as a table of strings and numbers, or one ConfigError line."""
     p = Path(path)
     if not p.is_file():
-        raise ConfigError(f"quota.file {str(path)!r} does not exist")
+        raise ConfigError(f"{label} {str(path)!r} does not exist")
     try:
         if p.suffix.lower() == ".parquet":
             table = pd.read_parquet(p)
@@ -30,12 +30,12 @@ def read_table(path: str | Path) -> pd.DataFrame:
             table = pd.read_csv(p, dtype={"commune": str, "unit": str})
     except Exception as exc:  # noqa: BLE001 - pandas and pyarrow raise many kinds on a corrupt file
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise ConfigError(f"quota.file {p.name}: cannot read it ({first})") from None
+        raise ConfigError(f"{label} {p.name}: cannot read it ({first})") from None
     if "commune" not in table.columns and "unit" in table.columns:
         table = table.rename(columns={"unit": "commune"})
     missing = [c for c in ("commune", "field", "officers") if c not in table.columns]
     if missing:
-        raise ConfigError(f"quota.file {p.name}: no column {missing[0]!r} (want commune, field, officers)")
+        raise ConfigError(f"{label} {p.name}: no column {missing[0]!r} (want commune, field, officers)")
     if "unit_kind" in table.columns:
         table = table[table["unit_kind"].astype(str) == "commune"]
     return table
@@ -43,35 +43,47 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 def read_allocation(path: str | Path, codes: list[str], budget: int, non_casework: int
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """(casework officers (n, fields), non-casework posts (n,)) in the order of `codes`."""
+    """(casework officers (n, fields), non-casework posts (n,)) in the order of `codes`; they must add up to
+    `budget`."""
+    casework, posts = read_posts(path, codes, non_casework)
+    total = int(casework.sum() + posts.sum())
+    if total != budget:
+        raise ConfigError(f"quota.file {Path(path).name}: its communes have {total} posts (casework + non-casework) "
+                          f"but the budget for communes is {budget} (set quota.budget to match)")
+    return casework, posts
+
+
+def read_posts(path: str | Path, codes: list[str], non_casework: int, label: str = "quota.file"
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(casework officers (n, fields), non-casework posts (n,)) in the order of `codes`, whatever their total."""
     name = Path(path).name
-    table = read_table(path)
+    table = read_table(path, label)
     commune = table["commune"].astype(str).str.strip()
     field = table["field"].astype(str).str.strip()
     officers = pd.to_numeric(table["officers"], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(officers) | (officers != np.round(officers))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ConfigError(f"quota.file {name}: officers must be whole numbers, got {table['officers'].iloc[i]!r} "
+        raise ConfigError(f"{label} {name}: officers must be whole numbers, got {table['officers'].iloc[i]!r} "
                           f"for {commune.iloc[i]} {field.iloc[i]}")
     if (officers < 0).any():
         i = int(np.flatnonzero(officers < 0)[0])
-        raise ConfigError(f"quota.file {name}: negative officers ({officers[i]:.0f}) for {commune.iloc[i]} {field.iloc[i]}")
+        raise ConfigError(f"{label} {name}: negative officers ({officers[i]:.0f}) for {commune.iloc[i]} {field.iloc[i]}")
     known_fields = set(FIELDS) | {NON_CASEWORK}
     odd = sorted(set(field) - known_fields)
     if odd:
-        raise ConfigError(f"quota.file {name}: unknown field {odd[0]!r}")
+        raise ConfigError(f"{label} {name}: unknown field {odd[0]!r}")
     index = {c: i for i, c in enumerate(codes)}
     unknown = sorted(set(commune) - set(index))
     if unknown:
-        raise ConfigError(f"quota.file {name}: unknown commune code {unknown[0]!r} (not a unit of this tier design)")
+        raise ConfigError(f"{label} {name}: unknown commune code {unknown[0]!r} (not a unit of this tier design)")
     absent = [c for c in codes if c not in set(commune)]
     if absent:
-        raise ConfigError(f"quota.file {name}: commune {absent[0]!r} is missing ({len(absent)} communes missing)")
+        raise ConfigError(f"{label} {name}: commune {absent[0]!r} is missing ({len(absent)} communes missing)")
     dup = pd.DataFrame({"c": commune, "f": field}).duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise ConfigError(f"quota.file {name}: {commune.iloc[i]} {field.iloc[i]} is listed twice")
+        raise ConfigError(f"{label} {name}: {commune.iloc[i]} {field.iloc[i]} is listed twice")
 
     rows = commune.map(index).to_numpy()
     casework = np.zeros((len(codes), len(FIELDS)), dtype=int)
@@ -80,8 +92,4 @@ def read_allocation(path: str | Path, codes: list[str], budget: int, non_casewor
     posts[rows[is_nc]] = officers[is_nc].astype(int)
     cols = field[~is_nc].map({f: j for j, f in enumerate(FIELDS)}).to_numpy()
     casework[rows[~is_nc], cols] = officers[~is_nc].astype(int)
-    total = int(casework.sum() + posts.sum())
-    if total != budget:
-        raise ConfigError(f"quota.file {name}: its communes have {total} posts (casework + non-casework) but the "
-                          f"budget for communes is {budget} (set quota.budget to match)")
     return casework, posts

@@ -82,9 +82,9 @@ class Reform:
         for officer, first in self.learners:
             progress = (day - first) / span if span > 0 else 1.0
             if progress >= 1.0:
-                officer.clock_factor = base
+                officer.set_pace(base)
             else:
-                officer.clock_factor = base / (p0 + (1.0 - p0) * progress)
+                officer.set_pace(base / (p0 + (1.0 - p0) * progress))
                 still.append((officer, first))
         self.learners = still
 
@@ -237,6 +237,7 @@ class Reform:
         for j, desk in enumerate(desks.tolist()):
             m.desk_officers[desk].append(first + j)  # for counter duty
             officer = Officer(m, m.units[desk // N_FIELDS], desk % N_FIELDS, first + j, m.clock_factor)
+            m.officers.append(officer)
             m.joining.append(officer)
             self.learners.append((officer, day))
         now = per_desk.copy() if replace else self.staffing[-1][1] + per_desk

@@ -51,7 +51,7 @@ def mmc_cfg(geo: Path, servers: int, arrivals_per_hour: float, effort_hours: flo
         "demand.online_after_hours_share=0", "demand.seasonality=[1,1,1,1,1,1,1,1,1,1,1,1]",
         "complaints.letters_per_year=0", "catalogue.tasks=[]", "officer.absence_rate=0", "officer.cross_field=false",
         "officer.non_casework_per_commune=0", "officer.effort_cv=1.0", "officer.casework_hours_per_day=8",
-        "officer.workday_hours=8", f"quota.budget={servers}", "quota.floor_per_commune=0",
+        "officer.workday_hours=8", "officer.surge_hours_per_day=0", f"quota.budget={servers}", "quota.floor_per_commune=0",
         # No desk check, no supplementation, no sign-off, results back as soon as ready: the specialist's desk alone.
         "catalogue.desk_check_hours=0", "demand.incomplete_share=0", "leaders.sign_off=false",
         "handback.early_share_online=1", "handback.early_share_in_person=1",

@@ -133,6 +133,39 @@ def test_added_posts_go_where_workload_per_officer_is_highest():
     assert after.sum() - before.sum() == 7 and (after >= before).all()
 
 
+def test_added_posts_follow_an_optimisers_allocation(tmp_path):
+    """rule=optimiser: the posts go where today's staff falls furthest short of the file's allocation."""
+    import pandas as pd
+
+    from sim.config import FIELDS
+    from sim.world import build_world
+    world = build_world(small_cfg(DAYS))
+    table = world.quota_table
+    codes = table["unit"].astype(str).tolist()
+    target = table[list(FIELDS)].to_numpy().copy()
+    target[1, FIELDS.index("land_construction")] += 6      # the allocation wants 6 more land officers in commune 1
+    rows = [{"commune": c, "field": f, "officers": int(target[i, j])} for i, c in enumerate(codes)
+            for j, f in enumerate(FIELDS)]
+    path = tmp_path / "allocation.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    after = build_world(small_cfg(DAYS, "policy=[added_posts]", "policy.added_posts.strength=3",
+                                  "policy.added_posts.rule=optimiser", f"policy.added_posts.file={path}")).staff
+    added = after - world.staff
+    assert added.sum() == 3
+    unit = int(np.flatnonzero(np.asarray(world.unit_code) == codes[1])[0])
+    assert added[unit, FIELDS.index("land_construction")] == 3
+
+
+def test_added_posts_optimiser_rule_needs_a_readable_file(tmp_path):
+    from sim.config import ConfigError
+    from sim.world import build_world
+    with pytest.raises(ConfigError, match="needs policy.added_posts.file"):
+        small_cfg(DAYS, "policy=[added_posts]", "policy.added_posts.rule=optimiser")
+    with pytest.raises(ConfigError, match="^policy.added_posts.file .* does not exist"):
+        build_world(small_cfg(DAYS, "policy=[added_posts]", "policy.added_posts.rule=optimiser",
+                              f"policy.added_posts.file={tmp_path / 'nope.csv'}"))
+
+
 def test_lever_labels_have_both_languages():
     from sim.report.levers import TEXT
     assert set(TEXT["en"]) == set(TEXT["vi"])

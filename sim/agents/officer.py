@@ -14,7 +14,9 @@ class Officer(mesa.Agent):
     """A civil servant at a unit, with a field, a share of the day for casework, and absences.
 
     `clock_factor` turns officer hours into clock hours: an officer with 4 casework hours in an 8-hour
-    day takes two clock hours for one hour of work.
+    day takes two clock hours for one hour of work. `pace` is that factor on a normal day (a newcomer still
+    learning has a higher one); a day at a desk under pressure (overdue files) is faster by the model's
+    `desk_pace` for the desk, as officers give casework more of the day.
     """
 
     def __init__(self, model, unit, field: int, number: int, clock_factor: float):
@@ -22,8 +24,9 @@ class Officer(mesa.Agent):
         self.unit = unit
         self.field = field
         self.number = number          # index into the model's officer arrays
-        self.clock_factor = clock_factor
         self.desk = unit.first_desk + field
+        self.pace = clock_factor
+        self.clock_factor = clock_factor * model.desk_pace[self.desk]
         self.file = -1                # the request in hand
         self.env, self.rec, self.router = model.env, model.ledger.rec, model.router
         self.busy, self.absent_today = model.ledger.busy_today, model.absent_today
@@ -31,6 +34,12 @@ class Officer(mesa.Agent):
         self.counter_debt = model.counter_debt
         self.done = Alarm(model.env, self.finish)
         self.resume = self.take_next  # bound once: idle officers are woken millions of times
+
+    def set_pace(self, pace: float | None = None) -> None:
+        """A new normal pace (learning), or today's pressure at the desk: the next file goes at the new speed."""
+        if pace is not None:
+            self.pace = pace
+        self.clock_factor = self.pace * self.model.desk_pace[self.desk]
 
     @property
     def absent(self) -> bool:
