@@ -60,6 +60,8 @@ PARAMS: dict[str, tuple[float, float, float, bool, str]] = {
     "handback.early_share_in_person": (0.0, 0.5, 0.2, False, "in-person results collected early"),
     "demand.incomplete_share": (0.05, 0.2, 0.1, False, "dossiers sent back for supplementation"),
     "catalogue.desk_check_hours": (0.05, 0.25, 0.1, False, "desk check and receipt, officer hours"),
+    # Officers under pressure (overdue files at the desk) work longer: not identified apart from the casework hours.
+    "officer.surge_hours_per_day": (0.0, 3.0, 2.0, False, "extra casework hours at a desk with overdue files"),
 }
 DESIGNS = {"2u": ("two_tier", "uniform"), "2a": ("two_tier", "area_grouped"), "3u": ("three_tier", "uniform")}
 IGNORED = {  # parameters a design does not read
