@@ -213,6 +213,7 @@ class ProcedureSpec:
     certification: bool = False          # not a certification the chair may delegate [T24 L4128-4135]
     location_free: bool = False          # has territorial competence: filed and handled at home (policy location_independent)
     cutoff_hours: Optional[float] = None  # no same-day cut-off (filed later: one day more)
+    commune_step_share: float = 0.0       # district-competent: no step at the commune before the district's
 
 
 @dataclass
@@ -486,6 +487,7 @@ def validate(cfg: DictConfig | Config) -> Config:
         _check(p.desk_hours is None or (p.desk_hours > 0 and cat.desk_check_hours > 0),
                f"procedure {p.name}: desk_hours must be > 0 (and catalogue.desk_check_hours > 0 to have a desk step)")
         _check(_is_int(p.wait_days) and 0 <= p.wait_days <= 60, f"procedure {p.name}: wait_days must be 0..60")
+        _check(0 <= p.commune_step_share < 1, f"procedure {p.name}: commune_step_share must be in [0, 1)")
         _check(p.cutoff_hours is None or 0 < p.cutoff_hours <= o.workday_hours,
                f"procedure {p.name}: cutoff_hours must be in (0, workday_hours]")
         level = p.tier.get(t.name)

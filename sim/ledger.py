@@ -32,6 +32,7 @@ MAX_LEGS = 4
 INCOMPLETE = 1   # the desk check will send it back for supplementation (once)
 EARLY = 2        # its result goes back as soon as it is ready, not on the appointment date
 SIGN = 4         # its result needs the leaders' signature
+PREP = 8         # its first leg is the commune's step before the competent district's (three tiers)
 
 
 class Records:

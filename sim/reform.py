@@ -31,7 +31,7 @@ from sim.agents.officer import Officer
 from sim.agents.units import RID_MASK
 from sim.config import ConfigError
 from sim.eras import added_staff, successor_commune
-from sim.ledger import DONE, QUEUED, TRANSIT
+from sim.ledger import DONE, PREP, QUEUED, TRANSIT
 from sim.work import COMPLAINT, DOSSIER, LEVEL, N_FIELDS, TASK
 from sim.world import COMMUNE, DISTRICT
 
@@ -187,6 +187,8 @@ class Reform:
         field = led.field[ids]
         zeros = np.zeros_like(home)
         units = np.stack([home, above, home, zeros], 1)  # specialist, consultation, final step (sim/routing.py)
+        prep = (led.flags[ids] & PREP) > 0  # a commune step first: it and the specialist's now both at the commune
+        units[prep] = np.stack([home, home, above, home], 1)[prep]
         fields = np.repeat(field[:, None], units.shape[1], axis=1)
         held = led.held_cells(ids)
         led.leg_unit[ids] = np.where(used[d], units, led.leg_unit[ids])

@@ -6,7 +6,8 @@ unresolved complaint climbs the design's escalation chain; city tasks pass throu
 three-tier. Transfers between tiers take `calendar.transfer_delay_days` working days.
 
 A dossier's life (conf/catalogue/default.yaml lists each procedure's steps):
-  the one-stop desk checks it at the counter; an incomplete one goes back to the citizen, who returns with
+  the one-stop desk checks it at the counter (in three tiers, a district procedure with a commune step is filed
+  at the commune, whose officers verify it before it goes up to the district's specialist); an incomplete one goes back to the citizen, who returns with
   the missing papers some days later and gets a new appointment date -> the specialist works on it -> it may wait
   some working days with no officer effort (public posting, a field check, a tax notice) -> it may go one
   tier up for consultation and come back for a final step -> the unit's leaders sign the result -> the
@@ -25,7 +26,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from sim.ledger import DONE, EARLY, INCOMPLETE, MAX_LEGS, READY, SIGN, SIGNING, TRANSIT, WAITING, WITH_CITIZEN
+from sim.ledger import DONE, EARLY, INCOMPLETE, MAX_LEGS, PREP, READY, SIGN, SIGNING, TRANSIT, WAITING, WITH_CITIZEN
 from sim.work import COMPLAINT, DOSSIER, INTERNAL, LEVEL, N_FIELDS, TASK
 from sim.world import COMMUNE, DEPARTMENT, DISTRICT
 
@@ -83,15 +84,24 @@ class Router:
         # A delegated certification is signed by the officer who did it, at the end of the specialist step.
         specialist = effort + np.where(delegated, cfg.leaders.delegated_sign_minutes / 60.0, 0.0)
         zeros = np.zeros(k)
-        batch["leg_unit"] = np.stack([home, np.where(consult, above, 0), np.where(consult, home, 0), zeros], axis=1)
+        units = np.stack([home, np.where(consult, above, 0), np.where(consult, home, 0), zeros], axis=1)
+        hours = np.stack([specialist, np.where(consult, cat.proc_consult_effort[p] * cx, 0),
+                          np.where(consult, cat.proc_final_share[p] * effort, 0), zeros], axis=1)
+        # Three tiers: a district procedure filed at the commune, whose officers verify it first (the land's
+        # status, origin and disputes; a household's eligibility), then send it up: one leg more, in front.
+        share = cat.proc_commune_share[p]
+        prep = share > 0
+        if prep.any():
+            hours[:, 0] *= 1.0 - share
+            units[prep] = np.c_[commune[prep], units[prep, :-1]]
+            hours[prep] = np.c_[(share * effort)[prep], hours[prep, :-1]]
+        batch["leg_unit"], batch["leg_hours"] = units, hours
         batch["leg_field"] = np.repeat(field[:, None], MAX_LEGS, axis=1)
-        batch["leg_hours"] = np.stack([specialist, np.where(consult, cat.proc_consult_effort[p] * cx, 0),
-                                       np.where(consult, cat.proc_final_share[p] * effort, 0), zeros], axis=1)
-        batch["n_legs"] = np.where(consult, 3, 1)
+        batch["n_legs"] = np.where(consult, 3, 1) + prep
         batch["wait_days"] = cat.proc_wait_days[p]
         incomplete, early = batch.pop("incomplete") & (cat.proc_desk_hours[p] > 0), batch.pop("early")
         sign = ~delegated & cfg.leaders.sign_off
-        batch["flags"] = (INCOMPLETE * incomplete + EARLY * early + SIGN * sign).astype(np.uint8)
+        batch["flags"] = (INCOMPLETE * incomplete + EARLY * early + SIGN * sign + PREP * prep).astype(np.uint8)
         return batch
 
     def counter_hours(self, rids: np.ndarray) -> np.ndarray:
@@ -184,7 +194,7 @@ class Router:
             else:
                 self.close(rid, now)
             return
-        if rec.wait_days[rid] and leg == 0:  # the specialist's step done: a calendar wait next
+        if rec.wait_days[rid] and leg == (rec.flags[rid] & PREP) >> 3:  # the specialist's step done: a calendar wait next
             self.away(rid, WAITING, rec.wait_days[rid])
         else:
             self.advance(rid, now)
@@ -195,7 +205,7 @@ class Router:
         leg = rec.leg[rid] + 1
         if leg < rec.n_legs[rid]:
             rec.leg[rid] = leg
-            if leg == 1:  # the leg after the specialist's: consultation
+            if leg == 1 + ((rec.flags[rid] & PREP) >> 3):  # the leg after the specialist's: consultation
                 rec.consultations[rid] += 1
             self.send(rid)
             return

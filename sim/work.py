@@ -43,6 +43,7 @@ class Catalogue:
     proc_wait_days: np.ndarray   # calendar wait after the specialist step, working days
     proc_certification: np.ndarray  # bool: a certification the chair may delegate
     proc_cutoff: np.ndarray      # working hours after opening from which the time limit starts next day (inf: none)
+    proc_commune_share: np.ndarray  # of the effort, done first at the commune when the district is competent
     desk_field: int              # field of a commune's or district's one-stop desk
     complaint_names: list[str]
     complaint_field: np.ndarray
@@ -87,6 +88,7 @@ def compile_catalogue(cfg: Config) -> Catalogue:
         proc_wait_days=np.array([p.wait_days for p in procs], dtype=np.int32),
         proc_certification=np.array([bool(p.certification) for p in procs]),
         proc_cutoff=np.array([np.inf if p.cutoff_hours is None else p.cutoff_hours for p in procs]),
+        proc_commune_share=np.array([p.commune_step_share if p.tier[tier] == "district" else 0.0 for p in procs]),
         desk_field=FIELD_INDEX[cfg.catalogue.desk_field],
         complaint_names=[c.name for c in comp],
         complaint_field=np.array([FIELD_INDEX[c.field] for c in comp], dtype=np.int8),
@@ -141,7 +143,7 @@ def expected_hours(cfg: Config, cat: Catalogue, weighted_pop: np.ndarray, commun
         own = vol * eff * (1 + cp * cat.proc_final_share[p])
         desk = vol * cat.proc_desk_hours[p] * checks
         fd = cat.desk_field
-        if level == LEVEL["commune"]:
+        if level == LEVEL["commune"] or cat.proc_commune_share[p] > 0:  # filed at the commune's counter
             commune[:, fd] += desk
         elif level == LEVEL["district"]:
             np.add.at(district[:, fd], commune_district, desk)
@@ -156,7 +158,9 @@ def expected_hours(cfg: Config, cat: Catalogue, weighted_pop: np.ndarray, commun
             else:
                 to_city(fn, f, up)
         elif level == LEVEL["district"]:
-            np.add.at(district[:, f], commune_district, own)
+            first = vol * eff * cat.proc_commune_share[p]  # the commune's step before the district's
+            commune[:, f] += first
+            np.add.at(district[:, f], commune_district, own - first)
             to_city(fn, f, up)
         else:
             to_city(fn, f, vol.sum() * eff)

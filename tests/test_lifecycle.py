@@ -167,3 +167,35 @@ def test_a_dossier_flags_its_steps(small_run):
     assert day.sum() > 0
     assert r.summary["counter_officer_days"] == pytest.approx(day.sum() / r.model.scale)
     assert 0 < ((flags & EARLY) > 0).mean() < 1
+
+
+def test_three_tier_district_files_start_at_the_commune():
+    """A land-use certificate in three tiers: filed at the commune, whose officers verify it (commune_step_share
+    of the effort), then the district's specialist; the calendar wait and consultation come after the
+    district's step. Two tiers: no commune step."""
+    from sim.ledger import PREP
+    from sim.world import COMMUNE, DISTRICT
+    r = run_scenario(small_cfg("tier=three_tier", "run.days=40"), keep_model=True)
+    led, cat = r.model.ledger, r.model.world.catalogue
+    kind = r.model.world.unit_kind
+    p = cat.proc_names.index("land_use_certificate")
+    share = cat.proc_commune_share[p]
+    assert share > 0
+    ids = np.flatnonzero((led.view("kind") == DOSSIER) & (led.view("rtype") == p))
+    assert len(ids) > 20
+    assert ((led.view("flags")[ids] & PREP) > 0).all()
+    legs = led.view("leg_unit")[ids]
+    assert (kind[legs[:, 0]] == COMMUNE).all() and (kind[legs[:, 1]] == DISTRICT).all()
+    assert (r.model.world.unit_parent[legs[:, 0]] == legs[:, 1]).all()  # up to the commune's own district
+    hours = led.view("leg_hours")[ids]
+    assert np.allclose(hours[:, 0] / (hours[:, 0] + hours[:, 1]), share, atol=1e-5)
+    n_legs = led.view("n_legs")[ids]
+    assert set(np.unique(n_legs)) <= {2, 4}
+    # Consulted files (4 legs) were counted as consulted once their third leg began.
+    consulted = ids[n_legs == 4]
+    assert (led.view("consultations")[consulted][led.view("leg")[consulted] >= 2] >= 1).all()
+    # Other procedures have no commune step; nor does anything in two tiers.
+    other = np.flatnonzero((led.view("kind") == DOSSIER) & (cat.proc_commune_share[led.view("rtype")] == 0))
+    assert not ((led.view("flags")[other] & PREP) > 0).any()
+    two = run_scenario(small_cfg("run.days=20"), keep_model=True).model.ledger
+    assert not ((two.view("flags")[two.view("kind") == DOSSIER] & PREP) > 0).any()

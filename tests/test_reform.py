@@ -130,7 +130,7 @@ def test_staff_switch_learn_and_grow(stepped):
     assert 0 < reform.posts_arrived <= 30 + after.world.n_communes * N_FIELDS  # one round of 30 posts
     assert (grown[after.world.n_communes:] == after.world.staff[after.world.n_communes:]).all()  # posts: communes
     # Learning: 12 weeks from the switch, so the run's last day is still below normal output.
-    cf = [o.clock_factor for o in model.agents_by_type[_officer()] if model.on_duty[o.number]]
+    cf = [o.pace for o in model.agents_by_type[_officer()] if model.on_duty[o.number]]  # pace: before any surge
     assert min(cf) > model.clock_factor
     assert all(f < model.clock_factor / model.cfg.reform.initial_productivity for f in cf)
     assert world.unit_code[after.offset].startswith(ERA_PREFIX)
@@ -229,8 +229,8 @@ STEADY_BEFORE = {
 
 
 def test_a_steady_run_is_unchanged_by_timelines():
-    # Casework hours as when the figures were taken (a recalibration moves them, not the timelines).
-    pinned = ("run.seed=3", "run.days=60", "officer.casework_hours_per_day=3.65")
+    # Casework hours and no surge as when the figures were taken (a recalibration moves them, not the timelines).
+    pinned = ("run.seed=3", "run.days=60", "officer.casework_hours_per_day=3.65", "officer.surge_hours_per_day=0")
     default = run_scenario(small_cfg(*pinned)).summary
     explicit = run_scenario(small_cfg(*pinned, "timeline=steady")).summary
     assert default == explicit

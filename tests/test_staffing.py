@@ -96,9 +96,12 @@ SAME_BUDGET_DIGESTS = {"uniform": "8033d7bc1f7396c2", "area_grouped": "aafa321ec
 
 @pytest.mark.parametrize("quota", ["uniform", "area_grouped"])
 def test_same_budget_reproduces_todays_allocation(quota):
-    # Desk checks (issue 10) add to the expected hours that split the budget; without them the split is as before.
-    w = build_world(compose(["tier=three_tier", f"quota={quota}", "tier.staffing=same_budget",
-                             "catalogue.desk_check_hours=0"]))
+    # Desk checks (issue 10) and the commune steps of district procedures add to the expected hours that split
+    # the budget; without them the split is as before.
+    cfg = compose(["tier=three_tier", f"quota={quota}", "tier.staffing=same_budget", "catalogue.desk_check_hours=0"])
+    for procedure in cfg.catalogue.procedures:
+        procedure.commune_step_share = 0.0
+    w = build_world(cfg)
     digest = hashlib.sha256(w.allocation.to_csv(index=False).encode()).hexdigest()[:16]
     assert digest == SAME_BUDGET_DIGESTS[quota]
     assert int(w.quota_table["officers"].sum() + w.staff[w.unit_kind == DISTRICT].sum()) == 9251
