@@ -32,7 +32,8 @@ from sim.world import COMMUNE, DEPARTMENT, DISTRICT
 
 class Router:
     def __init__(self, model):
-        self.model, self.ledger = model, model.ledger
+        self.model, self.ledger, self.rec = model, model.ledger, model.ledger.rec
+        self.closed, self.deadline_width = model.ledger._closed, model.ledger._deadline_width  # for leave, inlined
         self.unit_kind = model.world.unit_kind   # of every unit of the run (both designs in a reform run)
         self.parent = model.world.unit_parent
         self.delay = model.world.cfg.calendar.transfer_delay_days
@@ -174,9 +175,10 @@ class Router:
     # ------------------------------------------------------------ hand-offs
     def after_service(self, rid: int, unit, now: float) -> None:
         """An officer finished a leg at `now`: the file's next step."""
-        rec = self.ledger.rec
+        rec = self.rec
         leg = rec.leg[rid]
-        self.ledger.leave(rid, unit.first_desk + rec.leg_field[rid, leg])
+        # = ledger.leave(rid, desk), inlined: once per leg
+        self.closed.append((unit.first_desk + rec.leg_field[rid, leg]) * self.deadline_width + rec.deadline_day[rid])
         if rec.kind[rid] != DOSSIER:
             if leg + 1 < rec.n_legs[rid]:
                 rec.leg[rid] = leg + 1

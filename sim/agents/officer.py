@@ -5,7 +5,10 @@ idle (in its unit's list of officers to wake when work arrives), or away until t
 """
 from __future__ import annotations
 
+from heapq import heappush
+
 import mesa
+from simpy.events import NORMAL
 
 from sim.clock import Alarm
 
@@ -33,6 +36,7 @@ class Officer(mesa.Agent):
         self.in_service_since = model.in_service_since
         self.counter_debt = model.counter_debt
         self.done = Alarm(model.env, self.finish)
+        self.queue, self.order = model.env._queue, model.env._eid  # for the alarm, set inline
         self.resume = self.take_next  # bound once: idle officers are woken millions of times
 
     def set_pace(self, pace: float | None = None) -> None:
@@ -49,30 +53,35 @@ class Officer(mesa.Agent):
         """Take the next file and start on it; with nothing to do, wait to be woken (or till tomorrow)."""
         env = self.env
         if self.absent_today[self.number]:
-            env.timeout(self.model.next_opening() - env.now).callbacks.append(self.resume)
+            env.timeout(self.model.next_opening() - env._now).callbacks.append(self.resume)
             return
         rid, penalty = self.unit.next_request(self.field)
         if rid < 0:
             self.unit.wait_for_work(self)
             return
-        rec, now = self.rec, env.now
+        rec, now = self.rec, env._now
         first_start = rec.start_t[rid]
         if first_start != first_start:  # NaN: first time anyone works on it
             rec.start_t[rid] = now
         self.file = rid
         self.in_service_since[self.number] = now
-        self.done.ring_in(rec.leg_hours[rid, rec.leg[rid]] * penalty * self.clock_factor)
+        # = self.done.ring_in(hours), inlined: once per leg
+        done = self.done
+        done.callbacks = done._to_call
+        heappush(self.queue, (now + rec.leg_hours[rid, rec.leg[rid]] * penalty * self.clock_factor, NORMAL,
+                              next(self.order), done))
 
     def finish(self, _event) -> None:
         """Done with this leg of the file: book the hours, pass the file on, take the next. An officer called
         to the counter in the middle of the file finishes it that much later."""
-        debt = self.counter_debt[self.number]
+        number = self.number
+        debt = self.counter_debt[number]
         if debt:
-            self.counter_debt[self.number] = 0.0
+            self.counter_debt[number] = 0.0
             self.done.ring_in(debt)
             return
-        now = self.env.now
-        self.busy[self.desk] += now - self.in_service_since[self.number]  # earlier days' hours: booked at their close
-        self.in_service_since[self.number] = -1.0
+        now = self.env._now
+        self.busy[self.desk] += now - self.in_service_since[number]  # earlier days' hours: booked at their close
+        self.in_service_since[number] = -1.0
         self.router.after_service(self.file, self.unit, now)
         self.take_next()

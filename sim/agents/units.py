@@ -56,6 +56,7 @@ class Unit(mesa.Agent):
         self.cross_field = model.cfg.officer.cross_field
         self.penalty = model.cfg.officer.cross_field_penalty
         self.ledger, self.rec = model.ledger, model.ledger.rec
+        self.opened, self.deadline_width = model.ledger._opened, model.ledger._deadline_width  # for enter, inlined
         self.wake = model.env.wake
         self.keys = model.desk_keys
         self.leadership = None  # the unit's signers (sim/agents/leaders.py)
@@ -71,11 +72,12 @@ class Unit(mesa.Agent):
 
     def receive(self, rid: int, field: int) -> None:
         """A request arrives at this unit's desk for `field`; wake an idle officer if there is one."""
-        self.ledger.enter(rid, self.first_desk + field)
-        keys = self.keys
-        keys.seq += 1  # = keys.key(rid, due), inlined: once per leg
-        heappush(self.desks[field], ((self.rec.deadline_day[rid] << DUE_SHIFT) if keys.by_due_date else 0)
-                 | (keys.seq << RID_BITS) | rid)
+        rec, keys = self.rec, self.keys
+        due = rec.deadline_day[rid]
+        rec.status[rid] = QUEUED  # = ledger.enter(rid, desk) and keys.key(rid, due), inlined: once per leg
+        self.opened.append((self.first_desk + field) * self.deadline_width + due)
+        keys.seq += 1
+        heappush(self.desks[field], ((due << DUE_SHIFT) if keys.by_due_date else 0) | (keys.seq << RID_BITS) | rid)
         self.n_entries += 1
         if self.n_idle:
             # The last idle officer of this field, or else (cross-field) of the first field that has one.
@@ -96,6 +98,11 @@ class Unit(mesa.Agent):
     def next_request(self, field: int) -> tuple[int, float]:
         """The next request for an officer of `field`: (request id, effort multiplier), or (-1, 1)."""
         desk = self.desks[field]
+        if desk and not self.left_behind:  # the common case: `_pop` without entries to skip
+            self.n_entries -= 1
+            rid = heappop(desk) & RID_MASK
+            self.rec.status[rid] = IN_SERVICE
+            return rid, 1.0
         if desk:
             rid = self._pop(desk)
             if rid >= 0:
