@@ -204,7 +204,8 @@ class Router:
         rec.completion_t[rid] = now
         if rec.flags[rid] & SIGN:
             self.ledger.away[SIGNING] += 1
-            self.units[rec.leg_unit[rid, leg - 1]].leadership.to_tray(rid)
+            rec.status[rid] = SIGNING  # = leadership.to_tray(rid), inlined: once per dossier
+            self.units[rec.leg_unit[rid, leg - 1]].leadership.tray.append(rid)
         else:
             self.ready(rid, now)
 

@@ -96,22 +96,27 @@ class Unit(mesa.Agent):
         self.n_idle += 1
 
     def next_request(self, field: int) -> tuple[int, float]:
-        """The next request for an officer of `field`: (request id, effort multiplier), or (-1, 1)."""
+        """The next request for an officer of `field`: (request id, effort multiplier), or (-1, 1).
+        Its own desk first; if that is empty (and cross-field help is allowed), the desk whose next file is due
+        first (then: arrived first), at a penalty."""
         desk = self.desks[field]
-        if desk and not self.left_behind:  # the common case: `_pop` without entries to skip
+        if not self.left_behind:  # the common case, with no entries to skip: `_pop` inlined
+            penalty = 1.0
+            if not desk:
+                if not (self.cross_field and self.n_entries):
+                    return -1, 1.0
+                # Desks are lists, and lists compare by their first items: the keys at their heads (never equal).
+                desk, penalty = min(filter(None, self.desks)), self.penalty
             self.n_entries -= 1
             rid = heappop(desk) & RID_MASK
             self.rec.status[rid] = IN_SERVICE
-            return rid, 1.0
+            return rid, penalty
         if desk:
             rid = self._pop(desk)
             if rid >= 0:
                 return rid, 1.0
         if self.cross_field and self.n_entries:
-            first = None  # the desk whose next file is due first (then: arrived first)
-            for other in self.desks:
-                if other and (first is None or other[0] < first[0]):
-                    first = other
+            first = min(filter(None, self.desks), default=None)
             if first:
                 return self._pop(first), self.penalty
         return -1, 1.0
