@@ -105,8 +105,10 @@ class Unit(mesa.Agent):
             if not desk:
                 if not (self.cross_field and self.n_entries):
                     return -1, 1.0
-                # Desks are lists, and lists compare by their first items: the keys at their heads (never equal).
-                desk, penalty = min(filter(None, self.desks)), self.penalty
+                for other in self.desks:  # the desk whose head is due first (then: arrived first)
+                    if other and (not desk or other[0] < desk[0]):
+                        desk = other
+                penalty = self.penalty
             self.n_entries -= 1
             rid = heappop(desk) & RID_MASK
             self.rec.status[rid] = IN_SERVICE
@@ -116,7 +118,10 @@ class Unit(mesa.Agent):
             if rid >= 0:
                 return rid, 1.0
         if self.cross_field and self.n_entries:
-            first = min(filter(None, self.desks), default=None)
+            first = None
+            for other in self.desks:
+                if other and (first is None or other[0] < first[0]):
+                    first = other
             if first:
                 return self._pop(first), self.penalty
         return -1, 1.0
