@@ -3,8 +3,9 @@
 - `wake(callback)`: an arrival at a unit wakes one idle officer. Idle officers are many (a ward's desks are
   often quiet), so an event per wake-up would be about 40% of all events. Wake-ups asked for at one
   instant share a single event instead.
-- `Alarm`: an officer's "this file is done" timeout, reused file after file (an officer works one file
-  at a time), so no event object is built per file.
+- `Alarm`: a timeout reused again and again, so no event object is built per ring: the shared wake-up's, and
+  (the same protocol, built into sim/agents/officer.py) each officer's "this file is done", file after file
+  (an officer works one file at a time).
 
 Neither changes the order of work. Both go through SimPy's own queue with SimPy's own key (time,
 priority, order of scheduling). The shared wake-up event takes the place of the instant's first wake-up,
