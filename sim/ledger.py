@@ -116,7 +116,8 @@ class Ledger:
     def _bind_records(self) -> None:
         for name in self._HOT.names:
             setattr(self.rec, name, memoryview(getattr(self, name)))
-        for name in ("ready_t", "return_day"):  # cold, but written once per request in the event loop
+        # cold, but read or written once per request (or per supplementation) in the event loop
+        for name in ("ready_t", "return_day", "rtype", "supplements", "supplement_days"):
             setattr(self.rec, name, memoryview(getattr(self, name)))
 
     def __getstate__(self) -> dict:

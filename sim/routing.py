@@ -107,15 +107,15 @@ class Router:
 
     def at_counter(self, rid: int) -> bool:
         """A dossier at the counter: an incomplete one goes back to its citizen (True); else it is received."""
-        ledger = self.ledger
-        flags = ledger.rec.flags[rid]
+        rec = self.rec
+        flags = rec.flags[rid]
         if not flags & INCOMPLETE:
             return False
-        ledger.rec.flags[rid] = flags & ~INCOMPLETE
-        ledger.rec.status[rid] = TRANSIT  # counted back in by away()
-        ledger.in_transit -= 1
-        self.away(rid, WITH_CITIZEN, ledger.supplement_days[rid])
-        ledger.supplements[rid] += 1
+        rec.flags[rid] = flags & ~INCOMPLETE
+        rec.status[rid] = TRANSIT  # counted back in by away()
+        self.ledger.in_transit -= 1
+        self.away(rid, WITH_CITIZEN, rec.supplement_days[rid])
+        rec.supplements[rid] += 1
         return True
 
     def route_complaints(self, batch: dict) -> dict:
@@ -193,7 +193,7 @@ class Router:
 
     def advance(self, rid: int, now: float) -> None:
         """To the next leg, or (the officers' work done) to the leaders' tray or straight to ready."""
-        rec = self.ledger.rec
+        rec = self.rec
         leg = rec.leg[rid] + 1
         if leg < rec.n_legs[rid]:
             rec.leg[rid] = leg
@@ -270,7 +270,7 @@ class Router:
 
     def away(self, rid: int, status: int, days: int) -> None:
         """Out of the offices for `days` working days: with the citizen, or in a calendar wait."""
-        self.ledger.rec.status[rid] = status
+        self.rec.status[rid] = status
         self.ledger.away[status] += 1
         self.inbox[self.model.today + max(int(days), 1)].append(rid)
 
@@ -303,7 +303,7 @@ class Router:
                 continue
             if status == WITH_CITIZEN:
                 ledger.away[WITH_CITIZEN] -= 1
-                ledger.reissue(rid, day + self.proc_deadline[ledger.rtype[rid]])
+                ledger.reissue(rid, day + self.proc_deadline[rec.rtype[rid]])
                 self.refiled_today.append(rid)
                 rec.status[rid] = TRANSIT
                 ledger.in_transit += 1
