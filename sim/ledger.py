@@ -52,18 +52,21 @@ class Ledger:
         self._grow(max(capacity, 1024))
         self.paths: dict[int, list[int]] = {}  # units visited, only for requests that moved
         # Hot-path counters (Python lists are faster than numpy for scalar updates).
-        self.load = [0] * self.n_desks          # open at the desk: queued or in service
-        self.arrived_today = [0] * self.n_desks
-        self.left_today = [0] * self.n_desks
         self.busy_today = [0.0] * self.n_desks  # officer clock hours, by the officer's own desk
-        self.in_transit = 0
         self.away = [0] * len(STATUSES)        # requests per status away from desks and transit (by status code)
         # Open requests per desk by deadline day: overdue backlog without scanning the requests. The event
-        # loop only notes (desk, deadline) cells as flat indices; they are counted in when the day closes.
+        # loop only notes the (desk, deadline) cell of each file that enters or leaves a desk, as a flat
+        # index; the cells are counted in (numpy) when someone reads the counts. The desks' loads, the day's
+        # arrivals and departures and the files in transit follow from the same notes, so the event loop keeps
+        # no other count of them.
         self.open_by_deadline = np.zeros((self.n_desks, horizon + 2), dtype=np.int32)
         self._deadline_width = horizon + 2
         self._opened: list[int] = []
         self._closed: list[int] = []
+        self._load = np.zeros(self.n_desks, dtype=np.int64)  # open at the desk: queued or in service
+        self._arrived_today = np.zeros(self.n_desks, dtype=np.int64)
+        self._left_today = np.zeros(self.n_desks, dtype=np.int64)
+        self._in_transit = 0  # in transit as of the last count of the notes
         # Open dossiers at the desk that issued their receipt (unit x field), by appointment date.
         self.held_by_deadline = np.zeros((self.n_desks, horizon + 2), dtype=np.int32)
         self._released: list[int] = []       # cells (reissued receipts)
@@ -114,7 +117,8 @@ class Ledger:
     def _bind_records(self) -> None:
         for name in self._HOT.names:
             setattr(self.rec, name, memoryview(getattr(self, name)))
-        for name in ("ready_t", "return_day"):  # cold, but written once per request in the event loop
+        # cold, but read or written once per request (or per supplementation) in the event loop
+        for name in ("ready_t", "return_day", "rtype", "supplements", "supplement_days"):
             setattr(self.rec, name, memoryview(getattr(self, name)))
 
     def __getstate__(self) -> dict:
@@ -143,17 +147,43 @@ class Ledger:
 
     # ------------------------------------------------------------ desk accounting
     def enter(self, rid: int, desk: int) -> None:
+        """A file arrives at a desk (out of transit). sim/agents/units.py inlines this."""
         rec = self.rec
         rec.status[rid] = QUEUED
-        self.in_transit -= 1
-        self.load[desk] += 1
-        self.arrived_today[desk] += 1
         self._opened.append(desk * self._deadline_width + rec.deadline_day[rid])
 
     def leave(self, rid: int, desk: int) -> None:
-        self.load[desk] -= 1
-        self.left_today[desk] += 1
+        """A file leaves a desk (done there, or moved away). sim/routing.py inlines this."""
         self._closed.append(desk * self._deadline_width + self.rec.deadline_day[rid])
+
+    @property
+    def in_transit(self) -> int:
+        """Requests between units: every `enter` since the last count took one out of transit."""
+        return self._in_transit - len(self._opened)
+
+    @in_transit.setter
+    def in_transit(self, value: int) -> None:
+        self._in_transit = value + len(self._opened)
+
+    @property
+    def load(self) -> list[int]:
+        """Requests open at each desk: queued or in service."""
+        self._count_desk_moves()
+        return self._load.tolist()
+
+    def _count_desk_moves(self) -> None:
+        """Count in the cells noted by `enter` and `leave` since the last count."""
+        flat = self.open_by_deadline.reshape(-1)  # a view: updates land in open_by_deadline
+        for cells, sign, today in ((self._opened, 1, self._arrived_today), (self._closed, -1, self._left_today)):
+            if cells:
+                cell, count = np.unique(np.fromiter(cells, dtype=np.int64, count=len(cells)), return_counts=True)
+                flat[cell] += sign * count.astype(np.int32)
+                moved = np.bincount(cell // self._deadline_width, weights=count, minlength=self.n_desks).astype(np.int64)
+                today += moved
+                self._load += sign * moved
+                if sign > 0:
+                    self._in_transit -= len(cells)
+                cells.clear()
 
     def hold(self, ids: np.ndarray) -> None:
         """New dossiers: open at the desk of their first unit and field, under their appointment date."""
@@ -185,32 +215,31 @@ class Ledger:
         self._reheld.append(self.held_cell(rid))
 
     def _count_open_by_deadline(self) -> None:
-        flat = self.open_by_deadline.reshape(-1)  # a view: updates land in open_by_deadline
+        self._count_desk_moves()
         held = self.held_by_deadline.reshape(-1)
         if self._released_rids:
             rids = np.fromiter(self._released_rids, dtype=np.int64, count=len(self._released_rids))
             desk = self.leg_unit[rids, 0].astype(np.int64) * N_FIELDS + self.field[rids]
             self._released.extend((desk * self._deadline_width + self.deadline_day[rids]).tolist())
             self._released_rids.clear()
-        for table, cells, sign in ((flat, self._opened, 1), (flat, self._closed, -1), (held, self._released, -1),
-                                    (held, self._reheld, 1)):
+        for cells, sign in ((self._released, -1), (self._reheld, 1)):
             if cells:
                 cell, count = np.unique(np.fromiter(cells, dtype=np.int64, count=len(cells)), return_counts=True)
-                table[cell] += sign * count.astype(np.int32)
+                held[cell] += sign * count.astype(np.int32)
                 cells.clear()
 
     def close_day(self, day: int, available: np.ndarray) -> None:
         self._count_open_by_deadline()
-        self.day_arrivals[day] = self.arrived_today
-        self.day_left[day] = self.left_today
-        self.day_backlog[day] = self.load
+        self.day_arrivals[day] = self._arrived_today
+        self.day_left[day] = self._left_today
+        self.day_backlog[day] = self._load
         self.day_overdue[day] = self.open_by_deadline[:, : day + 1].sum(axis=1)
         self.day_open_overdue[day] = self.held_by_deadline[:, : day + 1].sum(axis=1)
         self.day_open_within[day] = self.held_by_deadline[:, day + 1:].sum(axis=1)
         self.day_busy[day] = self.busy_today
         self.day_available[day] = available
-        for counter in (self.arrived_today, self.left_today):
-            counter[:] = [0] * self.n_desks
+        self._arrived_today[:] = 0
+        self._left_today[:] = 0
         self.busy_today[:] = [0.0] * self.n_desks
 
     def view(self, name: str) -> np.ndarray:

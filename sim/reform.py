@@ -134,7 +134,7 @@ class Reform:
             m.on_duty[n] = False
             since = m.in_service_since[n]
             if since >= 0:
-                officer.done.callbacks = []  # its alarm rings for nothing
+                officer.callbacks = []  # its alarm rings for nothing
                 m.ledger.busy_today[officer.desk] += m.env.now - since
                 m.in_service_since[n] = -1.0
                 in_hand.append(officer.file)

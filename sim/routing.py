@@ -33,7 +33,8 @@ from sim.world import COMMUNE, DEPARTMENT, DISTRICT
 
 class Router:
     def __init__(self, model):
-        self.model, self.ledger = model, model.ledger
+        self.model, self.ledger, self.rec = model, model.ledger, model.ledger.rec
+        self.closed, self.deadline_width = model.ledger._closed, model.ledger._deadline_width  # for leave, inlined
         self.unit_kind = model.world.unit_kind   # of every unit of the run (both designs in a reform run)
         self.parent = model.world.unit_parent
         self.delay = model.world.cfg.calendar.transfer_delay_days
@@ -116,15 +117,15 @@ class Router:
 
     def at_counter(self, rid: int) -> bool:
         """A dossier at the counter: an incomplete one goes back to its citizen (True); else it is received."""
-        ledger = self.ledger
-        flags = ledger.rec.flags[rid]
+        rec = self.rec
+        flags = rec.flags[rid]
         if not flags & INCOMPLETE:
             return False
-        ledger.rec.flags[rid] = flags & ~INCOMPLETE
-        ledger.rec.status[rid] = TRANSIT  # counted back in by away()
-        ledger.in_transit -= 1
-        self.away(rid, WITH_CITIZEN, ledger.supplement_days[rid])
-        ledger.supplements[rid] += 1
+        rec.flags[rid] = flags & ~INCOMPLETE
+        rec.status[rid] = TRANSIT  # counted back in by away()
+        self.ledger.in_transit -= 1
+        self.away(rid, WITH_CITIZEN, rec.supplement_days[rid])
+        rec.supplements[rid] += 1
         return True
 
     def route_complaints(self, batch: dict) -> dict:
@@ -184,9 +185,10 @@ class Router:
     # ------------------------------------------------------------ hand-offs
     def after_service(self, rid: int, unit, now: float) -> None:
         """An officer finished a leg at `now`: the file's next step."""
-        rec = self.ledger.rec
+        rec = self.rec
         leg = rec.leg[rid]
-        self.ledger.leave(rid, unit.first_desk + rec.leg_field[rid, leg])
+        # = ledger.leave(rid, desk), inlined: once per leg
+        self.closed.append((unit.first_desk + rec.leg_field[rid, leg]) * self.deadline_width + rec.deadline_day[rid])
         if rec.kind[rid] != DOSSIER:
             if leg + 1 < rec.n_legs[rid]:
                 rec.leg[rid] = leg + 1
@@ -201,7 +203,7 @@ class Router:
 
     def advance(self, rid: int, now: float) -> None:
         """To the next leg, or (the officers' work done) to the leaders' tray or straight to ready."""
-        rec = self.ledger.rec
+        rec = self.rec
         leg = rec.leg[rid] + 1
         if leg < rec.n_legs[rid]:
             rec.leg[rid] = leg
@@ -212,7 +214,8 @@ class Router:
         rec.completion_t[rid] = now
         if rec.flags[rid] & SIGN:
             self.ledger.away[SIGNING] += 1
-            self.units[rec.leg_unit[rid, leg - 1]].leadership.to_tray(rid)
+            rec.status[rid] = SIGNING  # = leadership.to_tray(rid), inlined: once per dossier
+            self.units[rec.leg_unit[rid, leg - 1]].leadership.tray.append(rid)
         else:
             self.ready(rid, now)
 
@@ -277,7 +280,7 @@ class Router:
 
     def away(self, rid: int, status: int, days: int) -> None:
         """Out of the offices for `days` working days: with the citizen, or in a calendar wait."""
-        self.ledger.rec.status[rid] = status
+        self.rec.status[rid] = status
         self.ledger.away[status] += 1
         self.inbox[self.model.today + max(int(days), 1)].append(rid)
 
@@ -310,7 +313,7 @@ class Router:
                 continue
             if status == WITH_CITIZEN:
                 ledger.away[WITH_CITIZEN] -= 1
-                ledger.reissue(rid, day + self.proc_deadline[ledger.rtype[rid]])
+                ledger.reissue(rid, day + self.proc_deadline[rec.rtype[rid]])
                 self.refiled_today.append(rid)
                 rec.status[rid] = TRANSIT
                 ledger.in_transit += 1

@@ -56,6 +56,7 @@ class Unit(mesa.Agent):
         self.cross_field = model.cfg.officer.cross_field
         self.penalty = model.cfg.officer.cross_field_penalty
         self.ledger, self.rec = model.ledger, model.ledger.rec
+        self.opened, self.deadline_width = model.ledger._opened, model.ledger._deadline_width  # for enter, inlined
         self.wake = model.env.wake
         self.keys = model.desk_keys
         self.leadership = None  # the unit's signers (sim/agents/leaders.py)
@@ -71,11 +72,12 @@ class Unit(mesa.Agent):
 
     def receive(self, rid: int, field: int) -> None:
         """A request arrives at this unit's desk for `field`; wake an idle officer if there is one."""
-        self.ledger.enter(rid, self.first_desk + field)
-        keys = self.keys
-        keys.seq += 1  # = keys.key(rid, due), inlined: once per leg
-        heappush(self.desks[field], ((self.rec.deadline_day[rid] << DUE_SHIFT) if keys.by_due_date else 0)
-                 | (keys.seq << RID_BITS) | rid)
+        rec, keys = self.rec, self.keys
+        due = rec.deadline_day[rid]
+        rec.status[rid] = QUEUED  # = ledger.enter(rid, desk) and keys.key(rid, due), inlined: once per leg
+        self.opened.append((self.first_desk + field) * self.deadline_width + due)
+        keys.seq += 1
+        heappush(self.desks[field], ((due << DUE_SHIFT) if keys.by_due_date else 0) | (keys.seq << RID_BITS) | rid)
         self.n_entries += 1
         if self.n_idle:
             # The last idle officer of this field, or else (cross-field) of the first field that has one.
@@ -94,14 +96,29 @@ class Unit(mesa.Agent):
         self.n_idle += 1
 
     def next_request(self, field: int) -> tuple[int, float]:
-        """The next request for an officer of `field`: (request id, effort multiplier), or (-1, 1)."""
+        """The next request for an officer of `field`: (request id, effort multiplier), or (-1, 1).
+        Its own desk first; if that is empty (and cross-field help is allowed), the desk whose next file is due
+        first (then: arrived first), at a penalty."""
         desk = self.desks[field]
+        if not self.left_behind:  # the common case, with no entries to skip: `_pop` inlined
+            penalty = 1.0
+            if not desk:
+                if not (self.cross_field and self.n_entries):
+                    return -1, 1.0
+                for other in self.desks:  # the desk whose head is due first (then: arrived first)
+                    if other and (not desk or other[0] < desk[0]):
+                        desk = other
+                penalty = self.penalty
+            self.n_entries -= 1
+            rid = heappop(desk) & RID_MASK
+            self.rec.status[rid] = IN_SERVICE
+            return rid, penalty
         if desk:
             rid = self._pop(desk)
             if rid >= 0:
                 return rid, 1.0
         if self.cross_field and self.n_entries:
-            first = None  # the desk whose next file is due first (then: arrived first)
+            first = None
             for other in self.desks:
                 if other and (first is None or other[0] < first[0]):
                     first = other
