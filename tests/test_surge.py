@@ -46,4 +46,4 @@ def test_working_longer_clears_the_queues_faster(runs):
 def test_surge_hours_cannot_exceed_the_day():
     from sim.config import ConfigError
     with pytest.raises(ConfigError, match="officer.surge_hours_per_day must be in"):
-        small_cfg("officer.surge_hours_per_day=5")
+        small_cfg("officer.surge_hours_per_day=6")  # 8 h day, 3 h casework: at most 5
