@@ -212,7 +212,8 @@ def mmc_overrides(rho: float, c: int, seed: int, days: int, daily: float, workda
           "citizen.late_complaint_prob=0.0", "catalogue.tasks=[]", f"catalogue.procedures=[{proc}]",
           # the specialist's desk alone: no desk check, supplementation, sign-off or wait for a hand-back date
           "catalogue.desk_check_hours=0", "demand.incomplete_share=0", "leaders.sign_off=false",
-          "handback.early_share_online=1", "handback.early_share_in_person=1"]
+          "handback.early_share_online=1", "handback.early_share_in_person=1",
+          "officer.surge_hours_per_day=0"]  # a constant service rate: nobody works longer when files are overdue
     return ov, lam, mu
 
 
