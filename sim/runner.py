@@ -102,8 +102,10 @@ def with_staffing(result: dict, cfg: Config) -> dict:
     `three_tier/historical` (docs/run_contract.md)."""
     rule, out = staffing_rule(cfg), {}
     for key, value in result.items():
-        # three tiers as staffed: the posts come from the decrees, no quota rule applies
-        out[key] = f"{cfg.tier.name}/historical" if key == "design" and rule == "historical" else value
+        # three tiers as staffed: the posts come from the decrees, no quota rule applies (a run holding the reform
+        # keeps its design `reform_2025/<quota>`: the quota rule applies from the switch)
+        steady = cfg.timeline.name == "steady"
+        out[key] = f"{cfg.tier.name}/historical" if key == "design" and rule == "historical" and steady else value
         if key == "design":
             out["staffing"] = rule
     out.setdefault("staffing", rule)

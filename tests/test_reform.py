@@ -282,3 +282,27 @@ def test_validation_measures_calendar_2025_and_its_halves_from_one_reform_run():
     assert got["on_time_2025_h2"] == pytest.approx(s["after_reform_on_time_rate"], abs=1e-6)
     assert 0 < got["julaug_on_time"] <= 1 and got["julaug_commune_dossiers"] > 0
     assert "pilot_ward_complaints" not in got and "complaints_11m" not in got
+
+
+def test_a_reform_run_keeps_its_design_under_historical_staffing(tmp_path):
+    """Three tiers as staffed before the switch: the design is still reform_2025/<quota> (the quota applies from
+    the switch), in the summary and in the catalog (which also mends summaries written before this rule)."""
+    import json
+
+    from sim.report.catalog import load_run
+    from sim.runner import with_staffing
+    cfg = reform_cfg("tier.staffing=historical")
+    out = with_staffing({"design": "reform_2025/uniform", "seed": 0}, cfg)
+    assert out["design"] == "reform_2025/uniform" and out["staffing"] == "historical"
+    assert with_staffing({"design": "three_tier/uniform"}, small_cfg("tier=three_tier", "tier.staffing=historical"))[
+        "design"] == "three_tier/historical"
+    old = {"tier": "three_tier>two_tier", "quota": "area_grouped", "design": "three_tier/historical",
+           "staffing": "historical", "timeline": "reform_2025", "seed": 0}
+    (tmp_path / "summary.json").write_text(json.dumps(old))
+    import pandas as pd
+
+    from sim.report.catalog import PARQUET_TABLES, REQUIRED_COLUMNS
+    for table in PARQUET_TABLES:  # empty tables with the columns the catalog needs
+        pd.DataFrame({c: pd.Series(dtype="float64") for c in REQUIRED_COLUMNS[table]}).to_parquet(tmp_path / f"{table}.parquet")
+    row, _ = load_run(tmp_path, tmp_path.parent)
+    assert row is not None and row["design"] == "reform_2025/area_grouped"

@@ -151,7 +151,11 @@ def load_run(run: Path, root: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(name, "summary.json has no design (tier/quota)")]
     summary.setdefault("tier", summary["design"].split("/")[0])
     summary.setdefault("quota", summary["design"].split("/")[1])
-    if summary.get("staffing") == "historical":
+    timeline = summary.get("timeline", "steady")
+    if isinstance(timeline, str) and timeline != "steady":
+        # the reform inside the run: three tiers as staffed, then the quota rule from the switch
+        summary["design"] = f"{timeline}/{summary['quota']}"
+    elif summary.get("staffing") == "historical":
         # staffed as it was: the posts come from the decrees, not from the quota rule (docs/run_contract.md)
         summary["design"] = f"{summary['tier']}/historical"
     policy = summary.get("policy", "none")
