@@ -252,27 +252,19 @@ def mmc_run(job: dict) -> dict:
 # ------------------------------------------------------------ report
 def target_rows(runs: list[dict], three: list[dict], reform: list[dict] | None = None) -> list[dict]:
     rows = []
+    sources = {"two_tier": runs, "three_tier": three, "reform_2025": reform or None}
     for key, t in TARGETS.items():
-        if t.design == "reform_2025" and reform:
-            vals = [r["measures"].get(key, math.nan) for r in reform]
-            m, lo, hi = t_ci(vals)
-            rows.append({"key": key, "label": t.label, "tag": t.tag, "reported": t.value, "model_mean": m,
-                         "ci_low": lo, "ci_high": hi, "n_seeds": len([v for v in vals if v == v]),
-                         "tolerance": tol_text(key), "bounds": bounds(key), "inside": inside(key, m),
-                         "note": t.note})
+        source = sources.get(t.design)
+        row = {"key": key, "label": t.label, "tag": t.tag, "reported": t.value, "tolerance": tol_text(key),
+               "bounds": bounds(key), "note": t.note}
+        if source is None:  # a period no run here covers: reported, not measured
+            rows.append({**row, "model_mean": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n_seeds": 0,
+                         "inside": None})
             continue
-        if t.design not in ("two_tier", "three_tier"):  # a period no run here covers: reported, not measured
-            rows.append({"key": key, "label": t.label, "tag": t.tag, "reported": t.value, "model_mean": math.nan,
-                         "ci_low": math.nan, "ci_high": math.nan, "n_seeds": 0, "tolerance": tol_text(key),
-                         "bounds": bounds(key), "inside": None, "note": t.note})
-            continue
-        source = three if t.design == "three_tier" else runs
         vals = [r["measures"].get(key, math.nan) for r in source]
         m, lo, hi = t_ci(vals)
-        rows.append({"key": key, "label": t.label, "tag": t.tag, "reported": t.value, "model_mean": m,
-                     "ci_low": lo, "ci_high": hi, "n_seeds": len([v for v in vals if v == v]),
-                     "tolerance": tol_text(key), "bounds": bounds(key), "inside": inside(key, m),
-                     "note": t.note})
+        rows.append({**row, "model_mean": m, "ci_low": lo, "ci_high": hi,
+                     "n_seeds": len([v for v in vals if v == v]), "inside": inside(key, m)})
     return rows
 
 
