@@ -196,7 +196,8 @@ class Router:
             else:
                 self.close(rid, now)
             return
-        if rec.wait_days[rid] and leg == (rec.flags[rid] & PREP) >> 3:  # the specialist's step done: a calendar wait next
+        # the specialist's step done (the first leg, or the second after a commune step): a calendar wait next
+        if rec.wait_days[rid] and leg == (1 if rec.flags[rid] & PREP else 0):
             self.away(rid, WAITING, rec.wait_days[rid])
         else:
             self.advance(rid, now)
@@ -207,7 +208,7 @@ class Router:
         leg = rec.leg[rid] + 1
         if leg < rec.n_legs[rid]:
             rec.leg[rid] = leg
-            if leg == 1 + ((rec.flags[rid] & PREP) >> 3):  # the leg after the specialist's: consultation
+            if leg == (2 if rec.flags[rid] & PREP else 1):  # the leg after the specialist's: consultation
                 rec.consultations[rid] += 1
             self.send(rid)
             return
