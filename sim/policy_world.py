@@ -10,13 +10,12 @@
 """
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 import pandas as pd
 
 from sim.config import FIELDS, Config
 from sim.quota_file import read_posts
+from sim.quotas import dhondt
 
 
 def add_posts(cfg: Config, quota: pd.DataFrame, hours: np.ndarray) -> pd.DataFrame:
@@ -26,15 +25,7 @@ def add_posts(cfg: Config, quota: pd.DataFrame, hours: np.ndarray) -> pd.DataFra
         return quota
     if lever.rule == "optimiser":  # where today's posts fall furthest short of the optimiser's allocation
         hours = read_posts(lever.file, quota["unit"].astype(str).tolist(), 0, "policy.added_posts.file")[0].astype(float)
-    staff = quota[list(FIELDS)].to_numpy().astype(int).copy()
-    heap = [(-h / (s + 1), c, f) for (c, f), h, s in zip(np.ndindex(staff.shape), hours.ravel(), staff.ravel()) if h > 0]
-    heapq.heapify(heap)
-    for _ in range(int(lever.strength)):
-        if not heap:
-            break
-        _, c, f = heapq.heappop(heap)
-        staff[c, f] += 1
-        heapq.heappush(heap, (-hours[c, f] / (staff[c, f] + 1), c, f))
+    staff = dhondt(quota[list(FIELDS)].to_numpy().astype(int), hours, int(lever.strength))
     out = quota.copy()
     added = staff.sum(axis=1) - quota[list(FIELDS)].to_numpy().sum(axis=1)
     out[list(FIELDS)] = staff

@@ -14,6 +14,8 @@ the quota but take no queued work.
 """
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 import pandas as pd
 
@@ -31,6 +33,22 @@ def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
     order = np.lexsort((np.arange(len(weights)), -(exact - base)))
     base[order[: total - base.sum()]] += 1
     return base
+
+
+def dhondt(staff: np.ndarray, weights: np.ndarray, posts: int) -> np.ndarray:
+    """`staff` with `posts` more, one by one to the cell with the highest weight / (staff + 1) (the D'Hondt
+    rule: each post goes where the work per officer is highest). Cells of weight 0 get none."""
+    shape, flat = np.shape(staff), np.array(staff, dtype=int).ravel()  # ravel: a C-order copy, whatever the input
+    weights = np.asarray(weights, dtype=float).ravel()
+    heap = [(-w / (s + 1), i) for i, (w, s) in enumerate(zip(weights, flat)) if w > 0]
+    heapq.heapify(heap)
+    for _ in range(max(int(posts), 0)):
+        if not heap:
+            break
+        _, i = heapq.heappop(heap)
+        flat[i] += 1
+        heapq.heappush(heap, (-weights[i] / (flat[i] + 1), i))
+    return flat.reshape(shape)
 
 
 def workload_index(hours: np.ndarray, area_km2: np.ndarray, area_hours_per_km2: float) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import FIELDS, ConfigError, HistoricalStaffing
-from sim.quotas import largest_remainder, workload_index
+from sim.quotas import dhondt, largest_remainder, workload_index
 
 N_FIELDS = len(FIELDS)
 PILOT_WARD = "ward"  # unit_type of the 175 pilot wards (phường) in communes_3tier.csv
@@ -50,6 +50,9 @@ def historical_posts(h: HistoricalStaffing, communes: pd.DataFrame, districts: p
     leaders[ward] = n24[ward] * h.ward_leaders
     other[ward] = n24[ward] * h.ward_other_non_casework
     casework[ward] = ward_fields(h, n24[ward])
+    if h.ward_deployment == "district_workload":
+        casework[ward] = deploy_in_district(casework[ward], hours[ward], communes["district_code"].to_numpy()[ward],
+                                            n24[ward] * h.ward_min_per_field)
 
     # Communes and towns: posts by class, plus civil servants for population and area over the standards.
     rest = ~ward
@@ -111,6 +114,26 @@ def ward_fields(h: HistoricalStaffing, slots: np.ndarray) -> np.ndarray:
     owner = np.repeat(np.arange(len(slots)), slots)
     out = np.zeros((len(slots), N_FIELDS), dtype=int)
     np.add.at(out, owner, slot_posts)
+    return out
+
+
+def deploy_in_district(casework: np.ndarray, hours: np.ndarray, district: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """The pilot wards' casework posts of each district, deployed over its wards and fields by workload.
+
+    Under the pilot the ward committee is an arm of the district's (T24 L4079-4097) and the district employs
+    the ward civil servants and may move them between its wards. Each ward keeps `floor` officers in every
+    field wards have posts in; the rest of the district's ward posts go one by one where expected hours per
+    officer are highest (D'Hondt). The district's total, and so the city's 2.625, do not change.
+    """
+    out = casework.copy()
+    fields = casework.sum(axis=0) > 0
+    for d in np.unique(district):
+        rows = district == d
+        pool = int(casework[rows].sum())
+        base = np.where(fields, floor[rows, None], 0)
+        if base.sum() > pool:  # a floor the district cannot staff: keep the posts where they are
+            continue
+        out[rows] = dhondt(base, np.where(fields, hours[rows], 0.0), pool - int(base.sum()))
     return out
 
 

@@ -69,3 +69,11 @@ def test_largest_remainder_is_exact():
         total = int(rng.integers(0, 500))
         w = rng.random(int(rng.integers(1, 10)))
         assert largest_remainder(total, w).sum() == total
+
+
+def test_dhondt_gives_each_post_where_work_per_officer_is_highest():
+    from sim.quotas import dhondt
+    staff = np.asfortranarray([[1, 0], [2, 1]])  # pandas hands over column-major arrays: posts must still land
+    got = dhondt(staff, np.array([[10.0, 0.0], [30.0, 4.0]]), 3)  # 30/3, 30/4, 30/5 beat 10/2
+    assert got.tolist() == [[1, 0], [5, 1]] and got.sum() == staff.sum() + 3
+    assert (dhondt(staff, np.zeros((2, 2)), 5) == staff).all()  # no work, no posts

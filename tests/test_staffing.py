@@ -32,7 +32,8 @@ def test_three_tier_defaults_to_historical_and_two_tier_to_same_budget():
     assert compose(["tier=two_tier"]).tier.staffing == "same_budget"
 
 
-def test_pilot_wards_hold_15_posts_each_2625_in_175_wards(historical):
+def test_pilot_wards_hold_15_posts_each_2625_in_175_wards():
+    historical = build_world(compose(["tier=three_tier", "tier.historical.ward_deployment=per_ward"]))
     q = _table(historical)
     wards = q[q["quota_group"] == "pilot_ward"]
     geo = historical.cfg.tier.historical
@@ -53,6 +54,29 @@ def test_pilot_wards_hold_15_posts_each_2625_in_175_wards(historical):
     assert by_field.sum() + 700 == 2625
     per_ward = wards[list(FIELDS)].div(slots, axis=0)
     assert (per_ward.max() - per_ward.min() <= 1).all()  # the fractions are spread, not piled up
+
+
+def test_districts_deploy_their_ward_posts_where_the_work_is(historical):
+    """district_workload (the default): each district's ward posts stay 15 per 2024 ward in all, and each
+    ward keeps a desk in every field, but the busiest wards get more officers and the quietest fewer."""
+    from sim.world import load_tables
+    t = load_tables()["communes_3tier"].set_index("unit_code")
+    q = _table(historical)
+    wards = q[q["quota_group"] == "pilot_ward"].join(t[["district_code", "units_2024"]])
+    by_district = wards.groupby("district_code")[["officers", "units_2024"]].sum()
+    assert (by_district["officers"] == 15 * by_district["units_2024"]).all()
+    assert wards["officers"].sum() == 2625 and wards["non_casework"].sum() == 700
+    ward_fields = [f for f in FIELDS if T24_WARD_MIX.get(f, 0) > 0]
+    assert (wards[ward_fields] >= wards[["units_2024"]].to_numpy()).all().all()
+    assert (wards["economy"] == 0).all()
+    hoang_liet = wards[wards["unit_name"] == "Hoàng Liệt"].iloc[0]
+    assert hoang_liet["officers"] > 15 and hoang_liet["units_2024"] == 1
+    # within a district, hours per casework officer are far more even than under 15 posts each
+    casework = wards[list(FIELDS)].sum(axis=1)
+    load = wards["workload_hours"] / casework
+    per_ward = wards["workload_hours"] / (11 * wards["units_2024"])
+    spread = lambda x: (x.groupby(wards["district_code"]).max() / x.groupby(wards["district_code"]).min()).median()
+    assert spread(load) < spread(per_ward)
 
 
 @pytest.mark.parametrize("cls,posts", [("I", 14), ("II", 12), ("III", 10)])
@@ -124,7 +148,9 @@ def test_both_rules_run_on_a_subset(tmp_path):
         out[rule] = build_world(cfg)
     h, s = out["historical"], out["same_budget"]
     assert h.n_communes == s.n_communes == 2 and h.n_districts == s.n_districts == 2
-    assert h.staff[0].sum() == 2 * 11  # Trúc Bạch: two 2024 wards, 11 casework officers each
+    # Trúc Bạch: two 2024 wards, 11 casework posts each on paper; Ba Đình deploys some to its busier wards,
+    # and each ward keeps a desk in each of the 5 ward fields
+    assert 2 * 5 <= h.staff[0].sum() < 2 * 11
     assert not np.array_equal(h.staff, s.staff)
     assert list(h.allocation.columns) == list(s.allocation.columns)
     assert len(h.leaders) == len(h.other_non_casework) == h.n_units
@@ -133,6 +159,8 @@ def test_both_rules_run_on_a_subset(tmp_path):
 BAD = {
     "tier.staffing=as_it_was": "tier.staffing must be historical or same_budget, got 'as_it_was'",
     "tier.historical.commune_class=IV": "tier.historical.commune_class must be I, II or III",
+    "tier.historical.ward_deployment=by_district": "tier.historical.ward_deployment must be per_ward or district_workload",
+    "tier.historical.ward_min_per_field=-1": "tier.historical.ward_min_per_field must be a whole number >= 0",
     "tier.historical.ward_field_posts.finance=5": "tier.historical.ward_field_posts add up to",
     "tier.historical.staff_per_division=-1": "tier.historical.staff_per_division must be >= 0",
     "tier.historical.district_split=area": "tier.historical.district_split must be uniform or population",
