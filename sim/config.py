@@ -143,8 +143,9 @@ class HistoricalStaffing:
     ward_leaders: int = MISSING                 # chair + vice-chairs
     ward_other_non_casework: int = MISSING      # military commander
     ward_field_posts: Dict[str, float] = MISSING  # casework posts per ward by field
-    ward_deployment: str = MISSING            # per_ward | district_workload: where a district's ward posts work
-    ward_min_per_field: int = MISSING         # district_workload: officers every ward keeps in each field
+    ward_deployment: str = MISSING            # per_ward | district_secondment: where a district's ward posts work
+    ward_min_per_field: int = MISSING         # district_secondment: officers every ward keeps in each field
+    ward_secondment_above: float = MISSING    # district_secondment: expected utilisation above which a desk gets staff
     commune_class: str = MISSING              # class of every commune and town (I, II, III)
     commune_posts: Dict[str, int] = MISSING        # class -> cadres + civil servants
     commune_civil_servants: Dict[str, int] = MISSING  # class -> civil servants of those

@@ -22,8 +22,9 @@ def validate_historical(h: HistoricalStaffing) -> None:
     _check(abs(sum(h.ward_field_posts.values()) - casework) < 0.01,
            f"{p}.ward_field_posts add up to {sum(h.ward_field_posts.values()):g}, not the {casework} casework posts "
            f"of a ward (ward_posts - ward_leaders - ward_other_non_casework)")
-    _check(h.ward_deployment in ("per_ward", "district_workload"),
-           f"{p}.ward_deployment must be per_ward or district_workload, got {h.ward_deployment!r}")
+    _check(h.ward_deployment in ("per_ward", "district_secondment"),
+           f"{p}.ward_deployment must be per_ward or district_secondment, got {h.ward_deployment!r}")
+    _check(h.ward_secondment_above > 0, f"{p}.ward_secondment_above must be > 0, got {h.ward_secondment_above}")
     _check(_is_int(h.ward_min_per_field) and h.ward_min_per_field >= 0,
            f"{p}.ward_min_per_field must be a whole number >= 0, got {h.ward_min_per_field}")
     _check(h.commune_class in COMMUNE_CLASSES, f"{p}.commune_class must be I, II or III, got {h.commune_class!r}")

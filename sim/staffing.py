@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import FIELDS, ConfigError, HistoricalStaffing
-from sim.quotas import dhondt, largest_remainder, workload_index
+from sim.quotas import largest_remainder, workload_index
 
 N_FIELDS = len(FIELDS)
 PILOT_WARD = "ward"  # unit_type of the 175 pilot wards (phường) in communes_3tier.csv
@@ -33,8 +33,9 @@ class Posts:
 
 
 def historical_posts(h: HistoricalStaffing, communes: pd.DataFrame, districts: pd.DataFrame,
-                     hours: np.ndarray) -> Posts:
-    """The posts of every commune (sorted as `communes`) and district (sorted as `districts`)."""
+                     hours: np.ndarray, officer_hours: float) -> Posts:
+    """The posts of every commune (sorted as `communes`) and district (sorted as `districts`); `hours`:
+    expected casework hours per commune and field, `officer_hours`: one officer's casework hours a year."""
     n = len(communes)
     kind = communes["unit_type"].astype(str).to_numpy()
     # a unit formed by the 1/1/2025 merges keeps the posts of each of its 2024 units (see three_tier.yaml)
@@ -50,9 +51,9 @@ def historical_posts(h: HistoricalStaffing, communes: pd.DataFrame, districts: p
     leaders[ward] = n24[ward] * h.ward_leaders
     other[ward] = n24[ward] * h.ward_other_non_casework
     casework[ward] = ward_fields(h, n24[ward])
-    if h.ward_deployment == "district_workload":
-        casework[ward] = deploy_in_district(casework[ward], hours[ward], communes["district_code"].to_numpy()[ward],
-                                            n24[ward] * h.ward_min_per_field)
+    if h.ward_deployment == "district_secondment":
+        casework[ward] = second_in_district(casework[ward], hours[ward], communes["district_code"].to_numpy()[ward],
+                                            n24[ward] * h.ward_min_per_field, officer_hours, h.ward_secondment_above)
 
     # Communes and towns: posts by class, plus civil servants for population and area over the standards.
     rest = ~ward
@@ -117,23 +118,35 @@ def ward_fields(h: HistoricalStaffing, slots: np.ndarray) -> np.ndarray:
     return out
 
 
-def deploy_in_district(casework: np.ndarray, hours: np.ndarray, district: np.ndarray, floor: np.ndarray) -> np.ndarray:
-    """The pilot wards' casework posts of each district, deployed over its wards and fields by workload.
+def second_in_district(casework: np.ndarray, hours: np.ndarray, district: np.ndarray, floor: np.ndarray,
+                       officer_hours: float, above: float) -> np.ndarray:
+    """The pilot wards' casework posts after each district seconds officers to its overloaded ward desks.
 
-    Under the pilot the ward committee is an arm of the district's (T24 L4079-4097) and the district employs
-    the ward civil servants and may move them between its wards. Each ward keeps `floor` officers in every
-    field wards have posts in; the rest of the district's ward posts go one by one where expected hours per
-    officer are highest (D'Hondt). The district's total, and so the city's 2.625, do not change.
+    Under the pilot the ward committee is an arm of the district's (T24 L4079-4097): the district employs
+    the ward civil servants and may move them between its wards. While some ward desk (ward x field) of a
+    district expects more work than `above` times its officers' casework hours (`officer_hours` a year
+    each), the most loaded one takes an officer from the least loaded desk that keeps `floor` officers, as
+    long as that desk ends up less loaded than the one it helps. Posts stay where they are otherwise, so
+    each district's total, and the city's 2.625, do not change.
     """
     out = casework.copy()
-    fields = casework.sum(axis=0) > 0
     for d in np.unique(district):
-        rows = district == d
-        pool = int(casework[rows].sum())
-        base = np.where(fields, floor[rows, None], 0)
-        if base.sum() > pool:  # a floor the district cannot staff: keep the posts where they are
-            continue
-        out[rows] = dhondt(base, np.where(fields, hours[rows], 0.0), pool - int(base.sum()))
+        rows = np.flatnonzero(district == d)
+        staff, work = out[rows].astype(float), hours[rows] / officer_hours
+        keep = np.where(casework[rows].sum(axis=0) > 0, floor[rows, None], 0)
+        while True:
+            load = np.where(staff > 0, work / np.maximum(staff, 1), np.where(work > 0, np.inf, 0.0))
+            need = int(np.argmax(load))
+            if load.flat[need] <= above:
+                break
+            after = np.where(staff > keep, work / np.maximum(staff - 1, 1), np.inf)
+            after = np.where((staff - 1 == 0) & (staff > keep), np.where(work > 0, np.inf, 0.0), after)
+            give = int(np.argmin(after))
+            if after.flat[give] >= work.flat[need] / (staff.flat[need] + 1):  # the giver would end up the busier
+                break
+            staff.flat[give] -= 1
+            staff.flat[need] += 1
+        out[rows] = staff.astype(int)
     return out
 
 

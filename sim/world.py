@@ -16,6 +16,7 @@ from sim.config import FIELDS, Config, ConfigError
 from sim.quotas import allocate, largest_remainder
 from sim.signers import commune_classes
 from sim.policy_world import add_posts, commune_neighbours
+from sim.calendar import WorkingCalendar
 from sim.staffing import historical_posts
 from sim.work import N_FIELDS, Catalogue, ExpectedHours, compile_catalogue, expected_hours
 
@@ -110,7 +111,9 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
 
     # Communes and (three-tier) district offices: posts as they were, or the budget split (see below).
     if three and cfg.tier.staffing == "historical":
-        posts = historical_posts(cfg.tier.historical, communes, districts, hours.commune)
+        year = WorkingCalendar(cfg.run.start_date, 365, cfg.calendar.holidays, horizon_days=0).n_days
+        posts = historical_posts(cfg.tier.historical, communes, districts, hours.commune,
+                                 year * cfg.officer.casework_hours_per_day)
         quota, district_staff = posts.table, posts.district
         c_leaders, c_other, d_leaders = posts.commune_leaders, posts.commune_other, posts.district_leaders
     else:
