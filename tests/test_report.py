@@ -242,3 +242,12 @@ def test_label_tables_match():
     assert LABELS["en"].keys() == LABELS["vi"].keys()
     for text in LABELS["vi"].values():
         assert unicodedata.is_normalized("NFC", text)
+
+
+def test_difference_maps_show_the_reform_as_enacted_when_three_tiers_as_staffed_ran():
+    from sim.report.maps import difference_pairs
+    four = ["three_tier/uniform", "three_tier/area_grouped", "two_tier/uniform", "two_tier/area_grouped"]
+    assert difference_pairs(four, None)[0] == ("two_tier/uniform", "three_tier/uniform")
+    pairs = difference_pairs(["three_tier/historical"] + four, None)
+    assert pairs[0] == ("two_tier/uniform", "three_tier/historical") and len(pairs) == 3
+    assert difference_pairs(["a/x", "b/x"], "b/x") == [("a/x", "b/x")]

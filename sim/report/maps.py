@@ -239,11 +239,13 @@ def paired_difference(per_run: pd.DataFrame, a: str, b: str, metric: str = "back
 
 
 def difference_pairs(designs, baseline: str | None) -> list[tuple[str, str]]:
-    """Which differences to map: with the four contract designs, the reform as enacted (two-tier against
-    three-tier, uniform quota) and the quota under two tiers; otherwise every design against the baseline."""
+    """Which differences to map: with the contract designs, the reform as enacted (two tiers, uniform quota,
+    against three tiers as staffed, when run), the design effect (against three tiers, same budget, uniform)
+    and the quota under two tiers; otherwise every design against the baseline."""
     designs = list(designs)
     if {"three_tier/uniform", "two_tier/uniform", "two_tier/area_grouped"} <= set(designs):
-        return [("two_tier/uniform", "three_tier/uniform"), ("two_tier/area_grouped", "two_tier/uniform")]
+        enacted = [("two_tier/uniform", "three_tier/historical")] if "three_tier/historical" in designs else []
+        return enacted + [("two_tier/uniform", "three_tier/uniform"), ("two_tier/area_grouped", "two_tier/uniform")]
     base = baseline if baseline in designs else designs[0] if designs else None
     return [(d, base) for d in designs if d != base]
 
