@@ -4,8 +4,8 @@
 #   scripts/maps_tier_x_quota.sh [SWEEP_DIR] [SEEDS]
 #
 # SWEEP_DIR defaults to results/sweeps/maps_tier_x_quota, SEEDS to 0,1 (the difference map needs at least
-# two seeds per design: with one seed it is listed as not drawn). Each seed is 4 full-scale one-year runs
-# (about 3 min on a quiet 2-core machine), run one at a time. Runs already finished in SWEEP_DIR with the
+# two seeds per design: with one seed it is listed as not drawn). Each seed is 5 full-scale one-year runs
+# (about 5 min on a quiet 2-core machine), run one at a time. Runs already finished in SWEEP_DIR with the
 # same config are skipped, so adding seeds later only runs the new ones. Set COPY=1 to copy the two
 # README maps into docs/figures/.
 set -euo pipefail
