@@ -76,7 +76,7 @@ def run_scenario(cfg: Config, out_dir: str | Path | None = None, data_dir: str |
     bar = None
     if progress:
         from tqdm.auto import tqdm
-        bar = tqdm(total=model.calendar.n_days, desc=f"{cfg.tier.name}/{cfg.quota.name} seed {cfg.run.seed}",
+        bar = tqdm(total=model.calendar.n_days, desc=f"{design_label(cfg)} seed {cfg.run.seed}",
                    unit="day", leave=False)
     try:
         model.run_model(bar)
@@ -95,6 +95,13 @@ def run_scenario(cfg: Config, out_dir: str | Path | None = None, data_dir: str |
 def staffing_rule(cfg: Config) -> str:
     """How the run's communes and district offices are staffed (tier.staffing; two tiers: same_budget)."""
     return cfg.tier.staffing if cfg.tier.districts else "same_budget"
+
+
+def design_label(cfg: Config) -> str:
+    """The run's design as its summary names it: `reform_2025/<quota>`, `three_tier/historical`, `<tier>/<quota>`."""
+    if cfg.timeline.name != "steady":
+        return f"{cfg.timeline.name}/{cfg.quota.name}"
+    return f"{cfg.tier.name}/historical" if staffing_rule(cfg) == "historical" else f"{cfg.tier.name}/{cfg.quota.name}"
 
 
 def with_staffing(result: dict, cfg: Config) -> dict:

@@ -228,3 +228,11 @@ def test_same_budget_leaders_are_capped_by_the_non_casework_posts():
     w = build_world(compose(["officer.non_casework_per_commune=2"]))
     commune = w.unit_kind == COMMUNE
     assert (w.leaders[commune] == 2).all() and (w.other_non_casework[commune] == 0).all()
+
+
+def test_the_progress_bar_names_the_design_as_the_summary_does():
+    from sim.runner import design_label
+    assert design_label(compose(["tier=three_tier"])) == "three_tier/historical"
+    assert design_label(compose(["tier=three_tier", "tier.staffing=same_budget"])) == "three_tier/uniform"
+    assert design_label(compose(["timeline=reform_2025", "quota=area_grouped"])) == "reform_2025/area_grouped"
+    assert design_label(compose([])) == "two_tier/uniform"
