@@ -27,6 +27,11 @@ class WorkingCalendar:
         self.months = np.array([d.month for d in self.dates], dtype=np.int8)
         self.dates64 = np.array(self.dates, dtype="datetime64[D]")
 
+    def working_days_within(self, calendar_days: int) -> int:
+        """Working days in the first `calendar_days` from the start (365: a year's)."""
+        end = self.start + dt.timedelta(calendar_days)
+        return sum(1 for d in self.dates if d < end)
+
     def day_start(self, day: int) -> float:
         """Working hours on the clock when working day `day` opens."""
         return day * self.workday_hours

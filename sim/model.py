@@ -65,7 +65,7 @@ class GovernanceModel(mesa.Model):
         self.workday_hours = cfg.officer.workday_hours
         self.calendar = WorkingCalendar(cfg.run.start_date, cfg.run.days, cfg.calendar.holidays, self.workday_hours)
         cal = self.calendar
-        self.working_days_per_year = sum(1 for d in cal.dates if (d - cal.start).days < 365)
+        self.working_days_per_year = cal.working_days_within(365)
         self.season = np.asarray(cfg.demand.seasonality) / np.mean(cfg.demand.seasonality)
         self.limit_simple = np.array([cal.add_calendar_days(d, cfg.complaints.limit_days) for d in range(cal.n_days + 1)])
         self.limit_complex = np.array([cal.add_calendar_days(d, cfg.complaints.limit_days_complex) for d in range(cal.n_days + 1)])

@@ -139,8 +139,8 @@ def second_in_district(casework: np.ndarray, hours: np.ndarray, district: np.nda
             need = int(np.argmax(load))
             if load.flat[need] <= above:
                 break
-            after = np.where(staff > keep, work / np.maximum(staff - 1, 1), np.inf)
-            after = np.where((staff - 1 == 0) & (staff > keep), np.where(work > 0, np.inf, 0.0), after)
+            left = staff - 1  # a giver keeps its floor, and never leaves work with nobody to do it
+            after = np.where((staff > keep) & ((left > 0) | (work == 0)), work / np.maximum(left, 1), np.inf)
             give = int(np.argmin(after))
             if after.flat[give] >= work.flat[need] / (staff.flat[need] + 1):  # the giver would end up the busier
                 break

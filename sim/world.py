@@ -111,7 +111,7 @@ def build_world(cfg: Config, data_dir: str | Path | None = None) -> World:
 
     # Communes and (three-tier) district offices: posts as they were, or the budget split (see below).
     if three and cfg.tier.staffing == "historical":
-        year = WorkingCalendar(cfg.run.start_date, 365, cfg.calendar.holidays, horizon_days=0).n_days
+        year = WorkingCalendar(cfg.run.start_date, 365, cfg.calendar.holidays).working_days_within(365)
         posts = historical_posts(cfg.tier.historical, communes, districts, hours.commune,
                                  year * cfg.officer.casework_hours_per_day)
         quota, district_staff = posts.table, posts.district
