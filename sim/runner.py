@@ -98,7 +98,9 @@ def staffing_rule(cfg: Config) -> str:
 
 
 def design_label(cfg: Config) -> str:
-    """The run's design as its summary names it: `reform_2025/<quota>`, `three_tier/historical`, `<tier>/<quota>`."""
+    """The run's design: `reform_2025/<quota>` (a run holding the reform: the quota rule applies from the
+    switch), `three_tier/historical` (three tiers as staffed: posts from the decrees, no quota rule applies),
+    else `<tier>/<quota>`."""
     if cfg.timeline.name != "steady":
         return f"{cfg.timeline.name}/{cfg.quota.name}"
     return f"{cfg.tier.name}/historical" if staffing_rule(cfg) == "historical" else f"{cfg.tier.name}/{cfg.quota.name}"
@@ -109,10 +111,7 @@ def with_staffing(result: dict, cfg: Config) -> dict:
     `three_tier/historical` (docs/run_contract.md)."""
     rule, out = staffing_rule(cfg), {}
     for key, value in result.items():
-        # three tiers as staffed: the posts come from the decrees, no quota rule applies (a run holding the reform
-        # keeps its design `reform_2025/<quota>`: the quota rule applies from the switch)
-        steady = cfg.timeline.name == "steady"
-        out[key] = f"{cfg.tier.name}/historical" if key == "design" and rule == "historical" and steady else value
+        out[key] = design_label(cfg) if key == "design" else value
         if key == "design":
             out["staffing"] = rule
     out.setdefault("staffing", rule)
